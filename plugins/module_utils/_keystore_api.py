@@ -1,0 +1,77 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the kms.xks project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Thin wrappers over the six KMS custom key store operations, with error handling and retries.
+
+Each wrapper takes a client made with ``module.client("kms", retry_decorator=kms_retry())``.
+"""
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
+
+from ansible_collections.kms.xks.plugins.module_utils._connection_errors import connection_error_hint
+from ansible_collections.kms.xks.plugins.module_utils._errors import XksErrorHandler
+
+EXTERNAL_KEY_STORE = "EXTERNAL_KEY_STORE"
+
+
+@XksErrorHandler.list_error_handler("describe custom key store", None)
+def describe_key_store(client, store_id=None, name=None):
+    """The one DescribeCustomKeyStores entry with this id or name, or None when KMS has none."""
+    if store_id is not None:
+        response = client.describe_custom_key_stores(CustomKeyStoreId=store_id, aws_retry=True)
+    else:
+        response = client.describe_custom_key_stores(CustomKeyStoreName=name, aws_retry=True)
+    stores = response.get("CustomKeyStores") or []
+    return stores[0] if stores else None
+
+
+@XksErrorHandler.list_error_handler("list custom key stores", [])
+def list_key_stores(client):
+    """Every custom key store of the account and Region, following NextMarker."""
+    stores, kwargs = [], {}
+    while True:
+        response = client.describe_custom_key_stores(aws_retry=True, **kwargs)
+        stores.extend(response.get("CustomKeyStores") or [])
+        if not response.get("Truncated"):
+            return stores
+        kwargs = {"Marker": response["NextMarker"]}
+
+
+@XksErrorHandler.common_error_handler("create external key store")
+def create_key_store(client, params):
+    return client.create_custom_key_store(CustomKeyStoreType=EXTERNAL_KEY_STORE, **params)["CustomKeyStoreId"]
+
+
+@XksErrorHandler.common_error_handler("update external key store")
+def update_key_store(client, store_id, params):
+    client.update_custom_key_store(CustomKeyStoreId=store_id, aws_retry=True, **params)
+
+
+@XksErrorHandler.common_error_handler("connect external key store")
+def connect_key_store(client, store_id):
+    client.connect_custom_key_store(CustomKeyStoreId=store_id, aws_retry=True)
+
+
+@XksErrorHandler.common_error_handler("disconnect external key store")
+def disconnect_key_store(client, store_id):
+    client.disconnect_custom_key_store(CustomKeyStoreId=store_id, aws_retry=True)
+
+
+@XksErrorHandler.common_error_handler("delete external key store")
+def delete_key_store(client, store_id):
+    client.delete_custom_key_store(CustomKeyStoreId=store_id, aws_retry=True)
+
+
+def normalize_key_store(entry):
+    """A DescribeCustomKeyStores entry as the modules return it: snake_case, ISO dates, and a hint for a failure."""
+    if entry is None:
+        return {}
+    result = camel_dict_to_snake_dict(normalize_boto3_result(entry))
+    hint = connection_error_hint(entry.get("ConnectionErrorCode"))
+    if hint:
+        result["connection_error_hint"] = hint
+    return result

@@ -1,0 +1,188 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the kms.xks project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Planning: from the current DescribeCustomKeyStores entry and the requested options to the exact
+UpdateCustomKeyStore parameters and the ordered actions.
+
+Pure functions, no API calls: the same plan drives the real run and the check-mode prediction.
+"""
+
+import copy
+
+from ansible_collections.kms.xks.plugins.module_utils._validation import CONNECTIVITY_PUBLIC
+from ansible_collections.kms.xks.plugins.module_utils._validation import CONNECTIVITY_VPC
+from ansible_collections.kms.xks.plugins.module_utils._waiter import CONNECTED
+from ansible_collections.kms.xks.plugins.module_utils._waiter import CONNECTING
+from ansible_collections.kms.xks.plugins.module_utils._waiter import DISCONNECTED
+from ansible_collections.kms.xks.plugins.module_utils._waiter import DISCONNECTING
+from ansible_collections.kms.xks.plugins.module_utils._waiter import FAILED
+
+CREDENTIAL_OPTION = "xks_proxy_authentication_credential"
+
+# (option, UpdateCustomKeyStore parameter, XksProxyConfiguration member or None for the name, needs DISCONNECTED)
+PROPERTIES = (
+    ("name", "NewCustomKeyStoreName", None, False),
+    ("xks_proxy_connectivity", "XksProxyConnectivity", "Connectivity", True),
+    ("xks_proxy_uri_endpoint", "XksProxyUriEndpoint", "UriEndpoint", True),
+    ("xks_proxy_uri_path", "XksProxyUriPath", "UriPath", False),
+    ("xks_proxy_vpc_endpoint_service_name", "XksProxyVpcEndpointServiceName", "VpcEndpointServiceName", True),
+    ("xks_proxy_vpc_endpoint_service_owner", "XksProxyVpcEndpointServiceOwner", "VpcEndpointServiceOwner", True),
+)
+OFFLINE_PARAMETERS = tuple(param for _option, param, _member, offline in PROPERTIES if offline)
+
+# Where each state is heading: a check-mode run plans from there instead of waiting.
+SETTLED_STATE = {CONNECTING: CONNECTED, DISCONNECTING: DISCONNECTED}
+
+
+class PlanError(Exception):
+    """The request cannot be applied to this store; the message names the options."""
+
+
+def current_value(entry, member):
+    if member is None:
+        return entry.get("CustomKeyStoreName")
+    return (entry.get("XksProxyConfiguration") or {}).get(member)
+
+
+def api_credential(credential):
+    return {"AccessKeyId": credential["access_key_id"], "RawSecretAccessKey": credential["raw_secret_access_key"]}
+
+
+def create_parameters(desired):
+    """CreateCustomKeyStore parameters (without the type) from the options."""
+    params = {
+        "CustomKeyStoreName": desired["name"],
+        "XksProxyConnectivity": desired["xks_proxy_connectivity"],
+        "XksProxyUriEndpoint": desired["xks_proxy_uri_endpoint"],
+        "XksProxyUriPath": desired["xks_proxy_uri_path"],
+        "XksProxyAuthenticationCredential": api_credential(desired[CREDENTIAL_OPTION]),
+    }
+    if desired["xks_proxy_connectivity"] == CONNECTIVITY_VPC:
+        params["XksProxyVpcEndpointServiceName"] = desired["xks_proxy_vpc_endpoint_service_name"]
+        if desired.get("xks_proxy_vpc_endpoint_service_owner") is not None:
+            params["XksProxyVpcEndpointServiceOwner"] = desired["xks_proxy_vpc_endpoint_service_owner"]
+    return params
+
+
+def _check_connectivity(entry, desired):
+    """The cross-field rules that need the current store. Raises PlanError."""
+    current = current_value(entry, "Connectivity")
+    wanted = desired.get("xks_proxy_connectivity") or current
+    if wanted != current:
+        endpoint = desired.get("xks_proxy_uri_endpoint")
+        if endpoint is None or endpoint == current_value(entry, "UriEndpoint"):
+            raise PlanError(
+                "Changing xks_proxy_connectivity from %s to %s needs a new xks_proxy_uri_endpoint as well (KMS requires it)." % (current, wanted)
+            )
+    if wanted == CONNECTIVITY_VPC:
+        if desired.get("xks_proxy_vpc_endpoint_service_name") is None and current != CONNECTIVITY_VPC:
+            raise PlanError("xks_proxy_connectivity=VPC_ENDPOINT_SERVICE needs xks_proxy_vpc_endpoint_service_name.")
+    else:
+        for option in ("xks_proxy_vpc_endpoint_service_name", "xks_proxy_vpc_endpoint_service_owner"):
+            if desired.get(option) is not None:
+                raise PlanError("%s is only valid with VPC_ENDPOINT_SERVICE connectivity; this key store uses %s." % (option, wanted))
+    return wanted
+
+
+def _credential_needed(entry, credential, policy):
+    """Whether to send the credential: the secret cannot be read back, so the policy decides."""
+    if credential is None or policy == "on_create":
+        return False
+    if policy == "always":
+        return True
+    return credential["access_key_id"] != current_value(entry, "AccessKeyId") or entry.get("ConnectionErrorCode") == "INVALID_CREDENTIALS"
+
+
+def update_parameters(entry, desired, update_credential):
+    """The UpdateCustomKeyStore parameters that differ from the store (without CustomKeyStoreId)."""
+    connectivity = _check_connectivity(entry, desired)
+    params = {}
+    for option, param, member, _offline in PROPERTIES:
+        wanted = desired.get(option)
+        if wanted is not None and wanted != current_value(entry, member):
+            params[param] = wanted
+    if connectivity == CONNECTIVITY_PUBLIC:
+        # Leaving VPC connectivity: KMS wants the service name empty, and botocore cannot send "" (min 20).
+        params.pop("XksProxyVpcEndpointServiceName", None)
+    if _credential_needed(entry, desired.get(CREDENTIAL_OPTION), update_credential):
+        params["XksProxyAuthenticationCredential"] = api_credential(desired[CREDENTIAL_OPTION])
+    return params
+
+
+def changed_options(params):
+    """Option names behind UpdateCustomKeyStore parameters, for messages."""
+    names = {param: option for option, param, _member, _offline in PROPERTIES}
+    names["XksProxyAuthenticationCredential"] = CREDENTIAL_OPTION
+    return [names[param] for param in params]
+
+
+def offline_options(params):
+    return [option for option, param, _member, offline in PROPERTIES if offline and param in params]
+
+
+def goal_state(state, connection_state):
+    """The connection state a run ends in: the one asked for, else the one the store has (or is heading to)."""
+    if connection_state == "connected":
+        return CONNECTED
+    if connection_state == "disconnected":
+        return DISCONNECTED
+    return SETTLED_STATE.get(state, state)
+
+
+def plan_actions(state, update_params, goal):
+    """Ordered actions for a store in ``state`` (settled) that gets ``update_params`` and must end in ``goal``."""
+    actions = []
+    if update_params and state != DISCONNECTED and (state == FAILED or any(p in update_params for p in OFFLINE_PARAMETERS)):
+        actions.append("disconnect")
+        state = DISCONNECTED
+    if update_params:
+        actions.append("update")
+    if goal == CONNECTED and state != CONNECTED:
+        if state == FAILED:
+            actions.append("disconnect")
+        actions.append("connect")
+    elif goal == DISCONNECTED and state != DISCONNECTED:
+        actions.append("disconnect")
+    return actions
+
+
+def predict_entry(entry, update_params, final_state):
+    """The DescribeCustomKeyStores entry KMS will report after the update, in ``final_state``."""
+    predicted = copy.deepcopy(entry)
+    config = predicted.setdefault("XksProxyConfiguration", {})
+    for _option, param, member, _offline in PROPERTIES:
+        if param in update_params:
+            if member is None:
+                predicted["CustomKeyStoreName"] = update_params[param]
+            else:
+                config[member] = update_params[param]
+    if "XksProxyAuthenticationCredential" in update_params:
+        config["AccessKeyId"] = update_params["XksProxyAuthenticationCredential"]["AccessKeyId"]
+    if config.get("Connectivity") == CONNECTIVITY_PUBLIC:
+        config.pop("VpcEndpointServiceName", None)
+        config.pop("VpcEndpointServiceOwner", None)
+    predicted["ConnectionState"] = final_state
+    if final_state != FAILED:
+        predicted.pop("ConnectionErrorCode", None)
+    return predicted
+
+
+def predict_created_entry(create_params, final_state):
+    """The entry a new store will have (KMS assigns the id and the creation date)."""
+    config = {
+        "Connectivity": create_params["XksProxyConnectivity"],
+        "UriEndpoint": create_params["XksProxyUriEndpoint"],
+        "UriPath": create_params["XksProxyUriPath"],
+        "AccessKeyId": create_params["XksProxyAuthenticationCredential"]["AccessKeyId"],
+    }
+    for member in ("VpcEndpointServiceName", "VpcEndpointServiceOwner"):
+        if "XksProxy" + member in create_params:
+            config[member] = create_params["XksProxy" + member]
+    return {
+        "CustomKeyStoreName": create_params["CustomKeyStoreName"],
+        "CustomKeyStoreType": "EXTERNAL_KEY_STORE",
+        "ConnectionState": final_state,
+        "XksProxyConfiguration": config,
+    }

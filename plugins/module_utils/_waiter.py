@@ -1,0 +1,83 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the kms.xks project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Waiting for an external key store to reach CONNECTED or DISCONNECTED.
+
+botocore has no KMS waiters, so this polls DescribeCustomKeyStores with a capped backoff: short
+polls first (connecting often fails fast), then one poll every ``MAX_DELAY`` seconds, since KMS
+takes about five minutes per transition. FAILED ends the wait at once.
+"""
+
+import time
+
+from ansible_collections.kms.xks.plugins.module_utils._connection_errors import connection_error_hint
+from ansible_collections.kms.xks.plugins.module_utils._errors import AnsibleXksError
+from ansible_collections.kms.xks.plugins.module_utils._keystore_api import describe_key_store
+
+CONNECTED = "CONNECTED"
+CONNECTING = "CONNECTING"
+DISCONNECTED = "DISCONNECTED"
+DISCONNECTING = "DISCONNECTING"
+FAILED = "FAILED"
+TRANSIENT_STATES = (CONNECTING, DISCONNECTING)
+
+FIRST_DELAY = 1.0
+MAX_DELAY = 10.0
+
+
+class ConnectionFailedError(AnsibleXksError):
+    """The store went to FAILED while we waited for it to connect."""
+
+    def __init__(self, store_id, code, entry):
+        hint = connection_error_hint(code) or ""
+        super().__init__(message="External key store %s failed to connect: ConnectionErrorCode %s. %s" % (store_id, code, hint))
+        self.code = code
+        self.entry = entry
+
+
+class WaitTimeoutError(AnsibleXksError):
+    """The store did not reach the state in time."""
+
+    def __init__(self, store_id, target, entry, timeout):
+        reached = entry.get("ConnectionState") if entry else "unknown"
+        super().__init__(
+            message="Timed out after %ss waiting for external key store %s to be %s; it is %s. KMS takes about five minutes per "
+            "transition: run the task again (it resumes from the current state) or raise wait_timeout." % (timeout, store_id, target, reached)
+        )
+        self.entry = entry
+
+
+def _poll(client, store_id, done, target, timeout, sleep, clock):
+    """Describe the store until ``done(state)``; FAILED ends a wait for CONNECTED at once."""
+    sleep, clock = sleep or time.sleep, clock or time.monotonic
+    deadline = clock() + timeout
+    delay = FIRST_DELAY
+    while True:
+        entry = describe_key_store(client, store_id=store_id)
+        if entry is None:
+            raise AnsibleXksError(message="External key store %s disappeared while waiting for it to be %s." % (store_id, target))
+        state = entry.get("ConnectionState")
+        if done(state):
+            return entry
+        if state == FAILED and target == CONNECTED:
+            raise ConnectionFailedError(store_id, entry.get("ConnectionErrorCode"), entry)
+        remaining = deadline - clock()
+        if remaining <= 0:
+            raise WaitTimeoutError(store_id, target, entry, timeout)
+        sleep(min(delay, remaining))
+        delay = min(delay * 2, MAX_DELAY)
+
+
+def wait_for_state(client, store_id, target, timeout, sleep=None, clock=None):
+    """Poll until the store is in ``target``; return its last DescribeCustomKeyStores entry.
+
+    Raises ConnectionFailedError on FAILED, WaitTimeoutError when ``timeout`` seconds pass.
+    """
+    return _poll(client, store_id, lambda state: state == target, target, timeout, sleep, clock)
+
+
+def wait_for_settled(client, store_id, timeout, sleep=None, clock=None):
+    """Poll until the store is no longer CONNECTING or DISCONNECTING (FAILED is settled too)."""
+    return _poll(client, store_id, lambda state: state not in TRANSIENT_STATES, "CONNECTED, DISCONNECTED or FAILED", timeout, sleep, clock)

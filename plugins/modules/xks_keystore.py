@@ -1,0 +1,314 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the kms.xks project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: xks_keystore
+version_added: 1.0.0
+short_description: Manage an AWS KMS external key store (XKS)
+description:
+  - Creates, edits, connects, disconnects and deletes one AWS KMS external key store, declaratively.
+  - Compares the requested properties with the current ones and sends one C(UpdateCustomKeyStore) call with exactly the
+    properties that differ. A run that changes nothing makes one API call.
+  - The name, the proxy URI path and the proxy credential change while the store is connected. The connectivity, the proxy
+    URI endpoint and the VPC endpoint service name and owner can only change while it is disconnected; for those the module
+    disconnects the store once, applies all changes in one update, and restores the connection state the store had (or the
+    one asked for with O(connection_state)). Set O(allow_disconnect=false) to refuse instead.
+  - If KMS rejects the update after the disconnect, the module reconnects the store, then fails with the KMS error and the
+    final state.
+  - While an external key store is disconnected, every KMS key in it is unusable. KMS takes about five minutes to connect
+    or disconnect a store.
+author:
+  - kms.xks developers
+options:
+  name:
+    description:
+      - The custom key store name (C(CustomKeyStoreName)), 1 to 256 characters, unique in the account and Region.
+      - Identifies the store when O(id) is not given. With O(id), the name the store must have (a rename).
+      - Required to create a store. One of O(name) and O(id) is required.
+    type: str
+  id:
+    description:
+      - The custom key store ID (C(CustomKeyStoreId)), for example V(cks-1234567890abcdef0).
+    type: str
+    aliases: [custom_key_store_id]
+  state:
+    description:
+      - V(present) creates or edits the store; V(absent) deletes it, disconnecting it first.
+      - KMS refuses to delete a store that still contains KMS keys; the module then restores the connection state and fails.
+    type: str
+    choices: [present, absent]
+    default: present
+  connection_state:
+    description:
+      - Whether the store must end V(connected) or V(disconnected).
+      - When omitted, the store keeps the connection state it has. A C(FAILED) store is disconnected before it is connected again.
+    type: str
+    choices: [connected, disconnected]
+  xks_proxy_connectivity:
+    description:
+      - How KMS reaches the XKS proxy (C(XksProxyConnectivity)). Required to create a store.
+      - Changing it needs a disconnected store and a new O(xks_proxy_uri_endpoint).
+    type: str
+    choices: [PUBLIC_ENDPOINT, VPC_ENDPOINT_SERVICE]
+  xks_proxy_uri_endpoint:
+    description:
+      - The proxy URI endpoint (C(XksProxyUriEndpoint)), V(https://) followed by a host name, with no port (KMS uses 443)
+        and no path. For VPC connectivity, the private DNS name of the VPC endpoint service. Required to create a store.
+      - Changing it needs a disconnected store.
+    type: str
+  xks_proxy_uri_path:
+    description:
+      - The proxy URI path (C(XksProxyUriPath)), V(/kms/xks/v1) or V(/<prefix>/kms/xks/v1). Required to create a store,
+        unless O(xks_proxy_configuration_file) gives it.
+      - Mutually exclusive with O(xks_proxy_configuration_file).
+    type: str
+  xks_proxy_vpc_endpoint_service_name:
+    description:
+      - The VPC endpoint service name (C(XksProxyVpcEndpointServiceName)), required with
+        O(xks_proxy_connectivity=VPC_ENDPOINT_SERVICE) and invalid with V(PUBLIC_ENDPOINT).
+      - Changing it needs a disconnected store.
+    type: str
+  xks_proxy_vpc_endpoint_service_owner:
+    description:
+      - The 12-digit ID of the AWS account that owns a cross-account VPC endpoint service (C(XksProxyVpcEndpointServiceOwner)).
+        When omitted on create, KMS uses the caller's account; when omitted on edit, the owner is left as it is.
+      - Needs botocore 1.40.63 or later. Changing it needs a disconnected store.
+    type: str
+  update_credential:
+    description:
+      - When to send O(xks_proxy_authentication_credential) to an existing store. KMS never returns the secret, so it cannot be compared.
+      - V(on_change) sends it when its access key ID differs from the one KMS reports, or when KMS reports C(INVALID_CREDENTIALS).
+      - V(always) sends it on every run (the task always reports a change); V(on_create) only when the store is created.
+    type: str
+    choices: [on_change, always, on_create]
+    default: on_change
+  allow_disconnect:
+    description:
+      - Whether the module may disconnect and reconnect a connected store when an edit needs it.
+      - With V(false), such an edit fails before any change, naming the properties that need a disconnect.
+    type: bool
+    default: true
+  preflight:
+    description:
+      - Before an edit disconnects a connected store, call the proxy's C(GetHealthStatus) from the controller with the new
+        endpoint, path and credential, signed for O(region).
+      - A definite "no" (credential rejected, wrong path, no healthy key manager, unusable answer) fails the task before the outage.
+      - V(auto) only warns when the proxy cannot be reached from the controller (common with VPC connectivity) or when the task gives
+        no credential to sign with; V(always) fails then; V(never) skips the check.
+      - Runs in check mode too, since it changes nothing. The controller verifies the proxy's certificate with the system trust store,
+        which honours the E(SSL_CERT_FILE) environment variable.
+    type: str
+    choices: [auto, always, never]
+    default: auto
+  wait:
+    description:
+      - Whether to wait until the store is C(CONNECTED) or C(DISCONNECTED) at the end of the run.
+      - An edit that needs a disconnect always waits for C(DISCONNECTED) before the update.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - How many seconds to wait for each connection state change. Must be greater than 0.
+    type: int
+    default: 1200
+notes:
+  - After an edit, KMS may take up to five minutes for the change to be fully effective.
+  - The new values must reach a proxy for the same external key manager (or a backup with the same keys); otherwise ciphertext
+    encrypted under the store's KMS keys becomes unrecoverable.
+seealso:
+  - module: kms.xks.xks_keystore_info
+  - module: kms.xks.xks_proxy_health
+  - name: Editing external key store properties
+    description: The AWS KMS Developer Guide.
+    link: https://docs.aws.amazon.com/kms/latest/developerguide/update-xks-keystore.html
+extends_documentation_fragment:
+  - kms.xks.attributes
+  - kms.xks.proxy_credential
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+"""
+
+EXAMPLES = r"""
+- name: Create an external key store with public endpoint connectivity and connect it
+  kms.xks.xks_keystore:
+    name: ExampleXksPublic
+    xks_proxy_connectivity: PUBLIC_ENDPOINT
+    xks_proxy_uri_endpoint: https://myproxy.xks.example.com
+    xks_proxy_uri_path: /example-prefix/kms/xks/v1
+    xks_proxy_authentication_credential:
+      access_key_id: "{{ xks_access_key_id }}"
+      raw_secret_access_key: "{{ xks_secret_access_key }}"
+    connection_state: connected
+
+- name: Rename a key store
+  kms.xks.xks_keystore:
+    id: cks-1234567890abcdef0
+    name: XksKeyStore
+
+- name: Tell KMS about a credential rotated on the proxy (no outage)
+  kms.xks.xks_keystore:
+    id: cks-1234567890abcdef0
+    xks_proxy_authentication_credential:
+      access_key_id: "{{ new_access_key_id }}"
+      raw_secret_access_key: "{{ new_secret_access_key }}"
+
+- name: Take the path and credential from the proxy's configuration file
+  kms.xks.xks_keystore:
+    id: cks-1234567890abcdef0
+    xks_proxy_configuration_file: /etc/xks/proxy-configuration.json
+
+- name: Change the proxy URI path
+  kms.xks.xks_keystore:
+    id: cks-1234567890abcdef0
+    xks_proxy_uri_path: /kms/xks/v1
+
+- name: Move to VPC endpoint service connectivity (disconnects and reconnects automatically)
+  kms.xks.xks_keystore:
+    id: cks-1234567890abcdef0
+    xks_proxy_connectivity: VPC_ENDPOINT_SERVICE
+    xks_proxy_uri_endpoint: https://myproxy-private.xks.example.com
+    xks_proxy_vpc_endpoint_service_name: com.amazonaws.vpce.us-east-1.vpce-svc-example
+
+- name: Move back to public endpoint connectivity, but never cause an outage
+  kms.xks.xks_keystore:
+    id: cks-1234567890abcdef0
+    xks_proxy_connectivity: PUBLIC_ENDPOINT
+    xks_proxy_uri_endpoint: https://myproxy.xks.example.com
+    allow_disconnect: false
+
+- name: Delete a key store (it is disconnected first)
+  kms.xks.xks_keystore:
+    name: ExampleXksPublic
+    state: absent
+"""
+
+RETURN = r"""
+custom_key_store:
+  description:
+    - The key store as C(DescribeCustomKeyStores) reports it after the run, in snake_case. In check mode, the predicted entry
+      (without the ID and creation date of a store that would be created). Empty after a deletion.
+  returned: always
+  type: complex
+  contains:
+    custom_key_store_id:
+      description: The key store ID.
+      returned: when the store exists
+      type: str
+      sample: cks-1234567890abcdef0
+    custom_key_store_name:
+      description: The key store name.
+      returned: when the store exists
+      type: str
+      sample: ExampleXksPublic
+    custom_key_store_type:
+      description: Always C(EXTERNAL_KEY_STORE).
+      returned: when the store exists
+      type: str
+      sample: EXTERNAL_KEY_STORE
+    connection_state:
+      description: C(CONNECTED), C(CONNECTING), C(DISCONNECTED), C(DISCONNECTING) or C(FAILED).
+      returned: when the store exists
+      type: str
+      sample: CONNECTED
+    connection_error_code:
+      description: Why the last connection attempt failed.
+      returned: when RV(custom_key_store.connection_state) is C(FAILED)
+      type: str
+      sample: XKS_PROXY_NOT_REACHABLE
+    connection_error_hint:
+      description: What RV(custom_key_store.connection_error_code) means and how to fix it, in plain language.
+      returned: when RV(custom_key_store.connection_state) is C(FAILED)
+      type: str
+    creation_date:
+      description: When the store was created (ISO 8601).
+      returned: when the store exists
+      type: str
+      sample: "2026-11-28T10:00:00+00:00"
+    xks_proxy_configuration:
+      description: How KMS reaches the proxy. The secret access key is never returned.
+      returned: when the store exists
+      type: dict
+      contains:
+        access_key_id:
+          description: The access key ID of the proxy credential.
+          type: str
+          returned: always
+        connectivity:
+          description: C(PUBLIC_ENDPOINT) or C(VPC_ENDPOINT_SERVICE).
+          type: str
+          returned: always
+        uri_endpoint:
+          description: The proxy URI endpoint.
+          type: str
+          returned: always
+        uri_path:
+          description: The proxy URI path.
+          type: str
+          returned: always
+        vpc_endpoint_service_name:
+          description: The VPC endpoint service name.
+          type: str
+          returned: with VPC connectivity
+        vpc_endpoint_service_owner:
+          description: The account that owns the VPC endpoint service.
+          type: str
+          returned: with VPC connectivity, when KMS reports it
+actions:
+  description: The operations the run performed (or, in check mode, would perform), in order.
+  returned: always
+  type: list
+  elements: str
+  sample: [disconnect, update, connect]
+error_code:
+  description: The AWS error code behind a failure.
+  returned: on failure caused by an AWS error
+  type: str
+  sample: XksProxyIncorrectAuthenticationCredentialException
+"""
+
+from ansible_collections.kms.xks.plugins.module_utils._argspec import PROXY_CREDENTIAL_MUTUALLY_EXCLUSIVE
+from ansible_collections.kms.xks.plugins.module_utils._argspec import proxy_credential_argument_spec
+from ansible_collections.kms.xks.plugins.module_utils._errors import kms_retry
+from ansible_collections.kms.xks.plugins.module_utils._keystore_manager import KeystoreManager
+from ansible_collections.kms.xks.plugins.module_utils._module import AnsibleXksModule
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type="str"),
+        id=dict(type="str", aliases=["custom_key_store_id"]),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        connection_state=dict(type="str", choices=["connected", "disconnected"]),
+        xks_proxy_connectivity=dict(type="str", choices=["PUBLIC_ENDPOINT", "VPC_ENDPOINT_SERVICE"]),
+        xks_proxy_uri_endpoint=dict(type="str"),
+        xks_proxy_uri_path=dict(type="str"),
+        xks_proxy_vpc_endpoint_service_name=dict(type="str"),
+        xks_proxy_vpc_endpoint_service_owner=dict(type="str"),
+        update_credential=dict(type="str", default="on_change", choices=["on_change", "always", "on_create"], no_log=False),
+        allow_disconnect=dict(type="bool", default=True),
+        preflight=dict(type="str", default="auto", choices=["auto", "always", "never"]),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=1200),
+    )
+    argument_spec.update(proxy_credential_argument_spec())
+    module = AnsibleXksModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        required_one_of=[["name", "id"]],
+        mutually_exclusive=PROXY_CREDENTIAL_MUTUALLY_EXCLUSIVE,
+    )
+    client = module.client("kms", retry_decorator=kms_retry())
+    KeystoreManager(module, client).run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the kms.xks project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Fixtures that run a kms.xks module's main() against a real KMS client whose HTTP layer is a
+botocore Stubber: every request is validated against the KMS service model."""
+
+import contextlib
+import json
+
+import pytest
+
+boto3 = pytest.importorskip("boto3")
+from botocore.stub import Stubber  # noqa: E402  (after the skip above)
+
+from ansible.module_utils.testing import patch_module_args  # noqa: E402
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper  # noqa: E402
+from ansible_collections.kms.xks.plugins.module_utils._errors import kms_retry  # noqa: E402
+
+AWS_ARGS = {"region": "us-east-1", "access_key": "AKIDEXAMPLE", "secret_key": "not-a-real-secret-key"}
+
+
+class ModuleRun:
+    """Runs a module once; gives back its JSON result and the API calls it made."""
+
+    def __init__(self, monkeypatch, capsys):
+        self.client = boto3.client("kms", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x")
+        self.stubber = Stubber(self.client)
+        self.calls = []
+        self.sleeps = []
+        self._capsys = capsys
+        self.client.meta.events.register("before-parameter-build.kms", self._record)
+        monkeypatch.setattr(AnsibleAWSModule, "client", lambda module, service, retry_decorator=None, **kw: RetryingBotoClientWrapper(self.client, kms_retry()))
+        # Waits and retries must not take real time in unit tests; we record how long they would have slept.
+        monkeypatch.setattr("time.sleep", self.sleeps.append)
+
+    def _record(self, model, params, **kwargs):
+        self.calls.append((model.name, params))
+
+    @property
+    def operations(self):
+        return [name for name, _params in self.calls]
+
+    def expect(self, operation, response=None, expected_params=None):
+        self.stubber.add_response(operation, response if response is not None else {}, expected_params)
+
+    def expect_error(self, operation, code, message="error", http_status=400, expected_params=None):
+        self.stubber.add_client_error(operation, service_error_code=code, service_message=message, http_status_code=http_status, expected_params=expected_params)
+
+    def __call__(self, main, args, check_mode=False, diff=False):
+        args = dict(AWS_ARGS, **args)
+        if check_mode:
+            args["_ansible_check_mode"] = True
+        if diff:
+            args["_ansible_diff"] = True
+        with self.stubber, patch_module_args(args):
+            with contextlib.suppress(SystemExit):
+                main()
+        out = self._capsys.readouterr().out
+        result = json.loads(out)
+        self.stubber.assert_no_pending_responses()
+        result["_stdout"] = out
+        return result
+
+
+@pytest.fixture
+def run_module(monkeypatch, capsys):
+    return ModuleRun(monkeypatch, capsys)
