@@ -16,18 +16,22 @@ class PreflightError(AnsibleXksError):
     """Preflight refused the change; nothing was changed."""
 
 
-def preflight(mode, endpoint, uri_path, credential, region, warn, check=get_health_status):
-    """Run the check the ``preflight`` option asks for; warn or raise PreflightError. Returns the HealthResult or None."""
+def preflight(mode, endpoint, uri_path, credential, region, warn, check=None):
+    """Run the check the ``preflight`` option asks for; warn or raise PreflightError. Returns the HealthResult or None.
+
+    ``check`` defaults to this module's ``get_health_status``, looked up at call time (so that it can be replaced).
+    """
+    check = check or get_health_status
     if mode == "never":
         return None
     if credential is None:
         message = (
-            "preflight cannot sign GetHealthStatus: KMS never returns the secret, so the task must give "
-            "xks_proxy_authentication_credential (or xks_proxy_configuration_file)."
+            "cannot sign GetHealthStatus without the proxy secret, which KMS never returns: give "
+            "xks_proxy_authentication_credential (or xks_proxy_configuration_file)"
         )
         if mode == "always":
-            raise PreflightError(message=message + " Set preflight=auto or never to go on without it.")
-        warn("Skipped the " + message)
+            raise PreflightError(message="preflight=always %s, or set preflight=auto or never." % message)
+        warn("Preflight skipped: it %s." % message)
         return None
     result = check(endpoint, uri_path, credential["access_key_id"], credential["raw_secret_access_key"], region, timeout=PREFLIGHT_TIMEOUT)
     if result.healthy:

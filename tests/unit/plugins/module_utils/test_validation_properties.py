@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the kms.xks project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Property-based tests: the validators agree with the KMS service model that botocore ships, and
+the configuration-file parser never crashes nor leaks the secret, whatever it is given."""
+
+import json
+import re
+
+import pytest
+
+hypothesis = pytest.importorskip("hypothesis")
+botocore_session = pytest.importorskip("botocore.session")
+
+from hypothesis import given  # noqa: E402
+from hypothesis import settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ansible_collections.kms.xks.plugins.module_utils import _validation as validation  # noqa: E402
+
+MODEL = botocore_session.get_session().get_service_model("kms")
+
+# Our rule for each shape of the model that an option of xks_keystore is sent as.
+FIELDS = {
+    "CustomKeyStoreNameType": (validation.NAME_RULE, False),
+    "CustomKeyStoreIdType": (validation.ID_RULE, False),
+    "XksProxyUriEndpointType": (validation.ENDPOINT_RULE, False),
+    "XksProxyUriPathType": (validation.URI_PATH_RULE, False),
+    "XksProxyVpcEndpointServiceNameType": (validation.VPC_ENDPOINT_SERVICE_NAME_RULE, False),
+    "AccountIdType": (validation.ACCOUNT_ID_RULE, False),
+    "XksProxyAuthenticationAccessKeyIdType": (validation.ACCESS_KEY_ID_RULE, False),
+    "XksProxyAuthenticationRawSecretAccessKeyType": (validation.SECRET_RULE, True),
+}
+SETTINGS = settings(max_examples=100, deadline=None)
+
+
+def model_accepts(shape_name, value):
+    """What KMS accepts for a shape: the model's length bounds and (Java, whole-string, ASCII) pattern."""
+    metadata = MODEL.shape_for(shape_name).metadata
+    if not metadata.get("min", 0) <= len(value) <= metadata.get("max", 10**6):
+        return False
+    pattern = metadata.get("pattern")
+    return pattern is None or re.fullmatch(pattern, value, re.ASCII) is not None
+
+
+def candidates(shape_name):
+    """Values near the model's rule: generated from its pattern, then mutated, plus arbitrary text."""
+    pattern = MODEL.shape_for(shape_name).metadata.get("pattern")
+    arbitrary = st.text(max_size=300)
+    if pattern is None:
+        return arbitrary
+    matching = st.from_regex(pattern, fullmatch=True)
+    mutated = st.tuples(matching, st.integers(min_value=0, max_value=200), st.characters()).map(lambda t: t[0][: t[1]] + t[2] + t[0][t[1]:])
+    return st.one_of(matching, mutated, arbitrary, st.just("\n").flatmap(lambda nl: matching.map(lambda v: v + nl)))
+
+
+@pytest.mark.parametrize("shape_name", sorted(FIELDS))
+def test_rules_match_the_model_bounds(shape_name):
+    metadata = MODEL.shape_for(shape_name).metadata
+    rule, _secret = FIELDS[shape_name]
+    assert (rule[1], rule[2]) == (metadata["min"], metadata["max"])
+
+
+@pytest.mark.parametrize("shape_name", sorted(FIELDS))
+def test_validator_agrees_with_the_model(shape_name):
+    rule, secret = FIELDS[shape_name]
+    checker = validation.check_endpoint if rule is validation.ENDPOINT_RULE else None
+
+    @SETTINGS
+    @given(candidates(shape_name))
+    def check(value):
+        message = checker("option", value) if checker else validation.check_value("option", value, rule, secret=secret)
+        assert (message is None) == model_accepts(shape_name, value), (value, message)
+        if message is not None:
+            assert message.startswith("option")
+            if secret and len(value) >= 8:  # a shorter string can appear in any sentence
+                assert value not in message
+
+    check()
+
+
+SECRET_CHARS = st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/+=")
+
+
+@SETTINGS
+@given(st.text(max_size=400))
+def test_configuration_parser_never_crashes_on_text(text):
+    try:
+        uri_path, credential = validation.parse_proxy_configuration(text)
+    except validation.XksValidationError as e:
+        assert "xks_proxy_configuration_file" in str(e)
+    else:
+        assert model_accepts("XksProxyUriPathType", uri_path)
+        assert model_accepts("XksProxyAuthenticationRawSecretAccessKeyType", credential["raw_secret_access_key"])
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=80),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@SETTINGS
+@given(
+    uri_path=st.one_of(st.from_regex(MODEL.shape_for("XksProxyUriPathType").metadata["pattern"], fullmatch=True), json_values),
+    access_key_id=st.one_of(st.from_regex(r"[A-Z2-7]{20,30}", fullmatch=True), json_values),
+    secret=st.text(SECRET_CHARS, min_size=0, max_size=80),
+    extra=st.dictionaries(st.text(max_size=10), json_values, max_size=2),
+)
+def test_configuration_parser_on_documents(uri_path, access_key_id, secret, extra):
+    document = dict(extra, XksProxyUriPath=uri_path, XksProxyAuthenticationCredential={"AccessKeyId": access_key_id, "RawSecretAccessKey": secret})
+    valid = (
+        isinstance(uri_path, str)
+        and model_accepts("XksProxyUriPathType", uri_path)
+        and isinstance(access_key_id, str)
+        and model_accepts("XksProxyAuthenticationAccessKeyIdType", access_key_id)
+        and model_accepts("XksProxyAuthenticationRawSecretAccessKeyType", secret)
+    )
+    try:
+        parsed = validation.parse_proxy_configuration(json.dumps(document))
+    except validation.XksValidationError as e:
+        assert not valid
+        if len(secret) >= 4:
+            assert secret not in str(e)
+    else:
+        assert valid
+        assert parsed == (uri_path, {"access_key_id": access_key_id, "raw_secret_access_key": secret})
