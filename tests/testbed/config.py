@@ -1,0 +1,44 @@
+# -*- coding: utf-8 -*-
+"""Default addresses, names and timings of the test bed (one place, so the CLI, the docs and the tests agree)."""
+
+EMULATOR_HOST = "127.0.0.1"
+EMULATOR_PORT = 45990
+PROXY_ADMIN_HOST = "127.0.0.1"
+PROXY_ADMIN_PORT = 45991
+
+# KMS only ever talks to port 443 (the API forbids a port in XksProxyUriEndpoint).
+PROXY_PORT = 443
+
+REGION = "us-east-1"
+# moto's default account: any dummy credential maps to it.
+ACCOUNT_ID = "123456789012"
+DUMMY_AWS_ACCESS_KEY = "KMSXKSTESTBEDDUMMY"
+DUMMY_AWS_SECRET_KEY = "kms-xks-testbed-dummy-aws-secret"
+
+# Proxy instances: name -> listen address and the URI path it serves at start.
+PROXY_INSTANCES = {
+    "primary": {"address": "127.0.0.11", "uri_path": "/primary/kms/xks/v1",
+                "hostnames": ["xks-proxy.test", "myproxy.xks.example.com"]},
+    "secondary": {"address": "127.0.0.12", "uri_path": "/secondary/kms/xks/v1",
+                  "hostnames": ["xks-proxy-2.test", "myproxy-private.xks.example.com"]},
+}
+# Extra names the server certificate is valid for (not mapped to an address by default).
+EXTRA_CERT_NAMES = ["*.xks.example.com", "localhost"]
+
+# Spare credentials per instance: generated at start, not on the proxy (for rotation tests).
+SPARE_CREDENTIALS = 2
+
+# Seconds a connect / disconnect stays in CONNECTING / DISCONNECTING (real KMS: about five minutes).
+CONNECT_DELAY = 1.0
+DISCONNECT_DELAY = 1.0
+
+# Time KMS allows the proxy for one GetHealthStatus, in ms. The spec says 250 ms; a fresh TLS
+# handshake plus a request on a loaded 2-core box can approach that, so the test bed default
+# leaves headroom (see README, "Timeouts").
+HEALTH_TIMEOUT_MS = 1000
+
+# How long `start` waits for both services to answer.
+START_TIMEOUT = 30.0
+
+# Custom key stores per account and Region (KMS quota).
+STORE_QUOTA = 10

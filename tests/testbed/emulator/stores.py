@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+"""External key stores of one account and Region: their properties, state, and uniqueness rules."""
+
+import secrets
+import threading
+
+from moto.core.utils import unix_time
+
+from . import errors
+
+CONNECTED = "CONNECTED"
+CONNECTING = "CONNECTING"
+DISCONNECTED = "DISCONNECTED"
+DISCONNECTING = "DISCONNECTING"
+FAILED = "FAILED"
+
+PUBLIC = "PUBLIC_ENDPOINT"
+VPC = "VPC_ENDPOINT_SERVICE"
+
+
+def new_store_id():
+    return "cks-" + secrets.token_hex(9)[:17]
+
+
+class ProxySettings(object):
+    """The XKS proxy properties of a store (what an update may change), secret included."""
+
+    FIELDS = ("connectivity", "endpoint", "uri_path", "service_name", "service_owner", "access_key_id", "secret")
+
+    def __init__(self, **values):
+        for field in self.FIELDS:
+            setattr(self, field, values.get(field))
+
+    def replace(self, **changes):
+        values = {field: getattr(self, field) for field in self.FIELDS}
+        values.update(changes)
+        return ProxySettings(**values)
+
+
+class CustomKeyStore(object):
+    def __init__(self, name, proxy):
+        self.id = new_store_id()
+        self.name = name
+        self.proxy = proxy
+        self.creation_date = unix_time()
+        self.state = DISCONNECTED
+        self.error_code = None
+        # Bumped by every connect/disconnect, so a timer of an earlier transition does nothing.
+        self.generation = 0
+
+    def describe(self):
+        """The CustomKeyStoresListEntry; the secret has no member in it."""
+        config = {
+            "AccessKeyId": self.proxy.access_key_id,
+            "Connectivity": self.proxy.connectivity,
+            "UriEndpoint": self.proxy.endpoint,
+            "UriPath": self.proxy.uri_path,
+        }
+        if self.proxy.connectivity == VPC:
+            config["VpcEndpointServiceName"] = self.proxy.service_name
+            config["VpcEndpointServiceOwner"] = self.proxy.service_owner
+        entry = {
+            "CustomKeyStoreId": self.id,
+            "CustomKeyStoreName": self.name,
+            "ConnectionState": self.state,
+            "CreationDate": self.creation_date,
+            "CustomKeyStoreType": "EXTERNAL_KEY_STORE",
+            "XksProxyConfiguration": config,
+        }
+        if self.state == FAILED and self.error_code:
+            entry["ConnectionErrorCode"] = self.error_code
+        return entry
+
+
+class StoreRegistry(object):
+    """The stores of one moto KmsBackend, in creation order; `lock` guards every read and change."""
+
+    def __init__(self):
+        self.lock = threading.RLock()
+        self._stores = {}
+
+    def all(self):
+        return list(self._stores.values())
+
+    def get(self, store_id):
+        store = self._stores.get(store_id)
+        if store is None:
+            raise errors.CustomKeyStoreNotFoundException("Custom key store %s does not exist" % store_id)
+        return store
+
+    def by_name(self, name):
+        for store in self._stores.values():
+            if store.name == name:
+                return store
+        raise errors.CustomKeyStoreNotFoundException("Custom key store with name %s does not exist" % name)
+
+    def add(self, store):
+        self._stores[store.id] = store
+
+    def remove(self, store_id):
+        del self._stores[store_id]
+
+    def check_unique(self, name, proxy, exclude_id=None):
+        """Raise the KMS error for the first uniqueness rule `name`/`proxy` breaks against another store."""
+        others = [s for s in self._stores.values() if s.id != exclude_id]
+        endpoint = proxy.endpoint.lower()
+        for other in others:
+            if other.name == name:
+                raise errors.CustomKeyStoreNameInUseException("Custom key store name %s is already in use" % name)
+        for other in others:
+            if other.proxy.endpoint.lower() == endpoint and other.proxy.uri_path == proxy.uri_path:
+                raise errors.XksProxyUriInUseException(
+                    "The XKS proxy URI %s%s is already associated with custom key store %s" % (proxy.endpoint, proxy.uri_path, other.id))
+        for other in others:
+            # A VPC store's endpoint is its private DNS name: no other store, PUBLIC or VPC, may use it.
+            if other.proxy.endpoint.lower() == endpoint and VPC in (proxy.connectivity, other.proxy.connectivity):
+                raise errors.XksProxyUriEndpointInUseException(
+                    "The XKS proxy URI endpoint %s is already used by custom key store %s with %s connectivity"
+                    % (proxy.endpoint, other.id, other.proxy.connectivity))
+        if proxy.connectivity == VPC:
+            for other in others:
+                if other.proxy.connectivity == VPC and other.proxy.service_name == proxy.service_name:
+                    raise errors.XksProxyVpcEndpointServiceInUseException(
+                        "The VPC endpoint service %s is already associated with custom key store %s" % (proxy.service_name, other.id))

@@ -1,0 +1,275 @@
+# -*- coding: utf-8 -*-
+"""Start, stop and inspect the two services as detached processes whose state lives in one directory.
+
+DIR/testbed.json        what tests and playbooks need (also usable as Ansible extra vars); 0600, holds secrets
+DIR/processes.json      pids of the services
+DIR/*-config.json       each service's configuration (0600)
+DIR/*.pem               test CA and server certificates
+DIR/emulator.log, DIR/proxy.log
+"""
+
+import errno
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+from . import config
+from .client import call
+from .credentials import new_credential
+from . import pki
+
+STATE_FILE = "testbed.json"
+PROCESS_FILE = "processes.json"
+EMULATOR_CONFIG = "emulator-config.json"
+PROXY_CONFIG = "proxy-config.json"
+SERVICES = {"emulator": "testbed.emulator", "proxy": "testbed.proxy"}
+_CONFIG_FILES = {"emulator": EMULATOR_CONFIG, "proxy": PROXY_CONFIG}
+# The directory that holds the `testbed` package; children need it on PYTHONPATH.
+_TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class TestbedError(Exception):
+    """The test bed could not be started or stopped; the message says why."""
+
+
+def _write_json(path, document, mode=0o600):
+    temporary = path + ".tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, indent=2, sort_keys=True)
+        handle.write("\n")
+    os.chmod(temporary, mode)
+    os.replace(temporary, path)
+
+
+def _read_json(path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
+
+
+def load_state(state_dir):
+    """The testbed.json of a running test bed, or None."""
+    return _read_json(os.path.join(os.path.abspath(state_dir), STATE_FILE))
+
+
+def _alive(pid):
+    try:
+        os.waitpid(pid, os.WNOHANG)  # reap it if it is our own exited child
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie has exited; its parent (init, once the starting process is gone) may reap it late.
+    try:
+        with open("/proc/%d/stat" % pid, encoding="utf-8") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _is_our_service(pid, module):
+    """Guard against a recycled pid: the process must be `python -m <module>`."""
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as handle:
+            return module.encode() in handle.read()
+    except FileNotFoundError:
+        return not os.path.isdir("/proc")  # no procfs: trust the pid file
+    except OSError:
+        return False
+
+
+def _check_port_free(host, port):
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise TestbedError("%s:%d is already in use (another test bed running? try `python -m testbed stop`)" % (host, port)) from None
+        raise TestbedError("cannot listen on %s:%d: %s" % (host, port, exc)) from None
+    finally:
+        probe.close()
+
+
+def _log_tail(path, lines=15):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return "".join(handle.readlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _layout(state_dir, emulator_port, proxy_admin_port, region):
+    """Credentials, proxy instances and the public testbed.json document."""
+    instances = {}
+    public = {
+        "testbed_state_dir": state_dir,
+        "kms_endpoint_url": "http://%s:%d" % (config.EMULATOR_HOST, emulator_port),
+        "emulator_admin_url": "http://%s:%d/_testbed" % (config.EMULATOR_HOST, emulator_port),
+        "proxy_admin_url": "http://%s:%d" % (config.PROXY_ADMIN_HOST, proxy_admin_port),
+        "aws_region": region,
+        "aws_account_id": config.ACCOUNT_ID,
+        "aws_access_key": config.DUMMY_AWS_ACCESS_KEY,
+        "aws_secret_key": config.DUMMY_AWS_SECRET_KEY,
+        "xks_proxy_instances": sorted(config.PROXY_INSTANCES),
+        "xks_host_map": {},
+    }
+    for name, spec in sorted(config.PROXY_INSTANCES.items()):
+        live = [new_credential()]
+        instances[name] = {"address": spec["address"], "port": config.PROXY_PORT, "paths": {spec["uri_path"]: live}}
+        public["xks_proxy_" + name] = {
+            "name": name,
+            "address": spec["address"],
+            "endpoint": "https://" + spec["address"],
+            "hostnames": list(spec["hostnames"]),
+            "uri_path": spec["uri_path"],
+            "credentials": live,
+            "spare_credentials": [new_credential() for _count in range(config.SPARE_CREDENTIALS)],
+        }
+        for host in spec["hostnames"]:
+            public["xks_host_map"][host] = spec["address"]
+    return instances, public
+
+
+def _spawn(state_dir, service):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (_TESTS_DIR, env.get("PYTHONPATH")) if p)
+    env["PYTHONUNBUFFERED"] = "1"
+    # The child keeps its own copy of the log descriptor; ours can close at once. The service outlives
+    # this call, so no `with` around Popen.
+    with open(os.path.join(state_dir, service + ".log"), "ab") as log:
+        return subprocess.Popen(  # pylint: disable=consider-using-with
+            [sys.executable, "-m", SERVICES[service], "--config", os.path.join(state_dir, _CONFIG_FILES[service])],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=state_dir,
+            start_new_session=True, close_fds=True)
+
+
+def _answering(public):
+    try:
+        code = call("GET", public["emulator_admin_url"] + "/health", timeout=1.0)[0]
+        if code != 200:
+            return False
+        code, health = call("GET", public["proxy_admin_url"] + "/health", timeout=1.0)
+        return code == 200 and all(health.get("listeners", {}).values())
+    except (OSError, ValueError):
+        return False
+
+
+def _wait_until_answering(state_dir, processes, public, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for service, process in processes.items():
+            if process.poll() is not None:
+                raise TestbedError("the %s exited with code %s during start; its log ends with:\n%s"
+                                   % (service, process.returncode, _log_tail(os.path.join(state_dir, service + ".log"))))
+        if _answering(public):
+            return
+        time.sleep(0.1)
+    raise TestbedError("the services did not answer within %.0f s; see the logs in %s" % (timeout, state_dir))
+
+
+def start(state_dir, connect_delay=config.CONNECT_DELAY, disconnect_delay=config.DISCONNECT_DELAY,
+          health_timeout_ms=config.HEALTH_TIMEOUT_MS, emulator_port=config.EMULATOR_PORT,
+          proxy_admin_port=config.PROXY_ADMIN_PORT, region=config.REGION, timeout=config.START_TIMEOUT):
+    """Start both services in the background; return the testbed.json document once they answer."""
+    state_dir = os.path.abspath(state_dir)
+    os.makedirs(state_dir, mode=0o700, exist_ok=True)
+    if status(state_dir)["running"]:
+        raise TestbedError("a test bed is already running from %s" % state_dir)
+    _check_port_free(config.EMULATOR_HOST, emulator_port)
+    _check_port_free(config.PROXY_ADMIN_HOST, proxy_admin_port)
+    for spec in config.PROXY_INSTANCES.values():
+        _check_port_free(spec["address"], config.PROXY_PORT)
+
+    instances, public = _layout(state_dir, emulator_port, proxy_admin_port, region)
+    identities = [spec["address"] for spec in config.PROXY_INSTANCES.values()]
+    identities += [host for spec in config.PROXY_INSTANCES.values() for host in spec["hostnames"]] + config.EXTRA_CERT_NAMES
+    pem = pki.make_pki(state_dir, identities)
+    public["xks_ca_file"] = pem["ca_file"]
+    public["xks_connect_delay"] = connect_delay
+    public["xks_disconnect_delay"] = disconnect_delay
+    public["xks_health_timeout_ms"] = health_timeout_ms
+    _write_json(os.path.join(state_dir, PROXY_CONFIG), {
+        "region": region, "admin_host": config.PROXY_ADMIN_HOST, "admin_port": proxy_admin_port,
+        "cert_file": pem["cert_file"], "key_file": pem["key_file"],
+        "untrusted_cert_file": pem["untrusted_cert_file"], "untrusted_key_file": pem["untrusted_key_file"],
+        "instances": instances,
+    })
+    _write_json(os.path.join(state_dir, EMULATOR_CONFIG), {
+        "host": config.EMULATOR_HOST, "port": emulator_port,
+        "settings": {"connect_delay": connect_delay, "disconnect_delay": disconnect_delay, "health_timeout_ms": health_timeout_ms,
+                     "ca_file": pem["ca_file"], "host_map": public["xks_host_map"]},
+    })
+
+    processes = {}
+    try:
+        for service in SERVICES:
+            processes[service] = _spawn(state_dir, service)
+        _write_json(os.path.join(state_dir, PROCESS_FILE), {s: {"pid": p.pid, "module": SERVICES[s]} for s, p in processes.items()})
+        _wait_until_answering(state_dir, processes, public, timeout)
+    except BaseException:
+        stop(state_dir)
+        raise
+    _write_json(os.path.join(state_dir, STATE_FILE), public)
+    return public
+
+
+def _terminate(pid, grace=5.0):
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return
+        time.sleep(0.05)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    while _alive(pid):
+        time.sleep(0.05)
+
+
+def stop(state_dir):
+    """Stop the services started from `state_dir` and remove the files holding secrets (logs stay)."""
+    state_dir = os.path.abspath(state_dir)
+    processes = _read_json(os.path.join(state_dir, PROCESS_FILE)) or {}
+    stopped = []
+    for service, entry in sorted(processes.items()):
+        pid = entry.get("pid")
+        if isinstance(pid, int) and _alive(pid) and _is_our_service(pid, entry.get("module", SERVICES.get(service, "?"))):
+            _terminate(pid)
+            stopped.append(service)
+    for name in (STATE_FILE, PROCESS_FILE, EMULATOR_CONFIG, PROXY_CONFIG) + pki.FILES:
+        try:
+            os.remove(os.path.join(state_dir, name))
+        except FileNotFoundError:
+            pass
+    return {"stopped": stopped}
+
+
+def status(state_dir):
+    """Whether each service of `state_dir` runs and answers."""
+    state_dir = os.path.abspath(state_dir)
+    processes = _read_json(os.path.join(state_dir, PROCESS_FILE)) or {}
+    public = load_state(state_dir)
+    services = {}
+    for service, module in SERVICES.items():
+        pid = (processes.get(service) or {}).get("pid")
+        services[service] = {"pid": pid, "alive": bool(isinstance(pid, int) and _alive(pid) and _is_our_service(pid, module))}
+    answering = bool(public) and all(s["alive"] for s in services.values()) and _answering(public)
+    return {"state_dir": state_dir, "running": answering, "services": services,
+            "state_file": os.path.join(state_dir, STATE_FILE) if public else None}

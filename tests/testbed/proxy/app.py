@@ -1,0 +1,48 @@
+# -*- coding: utf-8 -*-
+"""The XKS proxy process: state, TLS contexts, one listener per instance, and the admin API."""
+
+import threading
+
+from .admin import AdminServer
+from .server import Listener, server_tls_context
+from .state import ProxyState
+
+
+class XksProxy(object):
+    def __init__(self, config):
+        """`config`: the proxy section written by the launcher (see launcher.proxy_config)."""
+        self.region = config["region"]
+        self.state = ProxyState(config["instances"])
+        self._trusted = server_tls_context(config["cert_file"], config["key_file"])
+        self._untrusted = server_tls_context(config["untrusted_cert_file"], config["untrusted_key_file"])
+        self._listeners = {name: Listener(self, name, inst["address"], inst["port"]) for name, inst in config["instances"].items()}
+        self._sync_lock = threading.Lock()
+        self.admin = AdminServer((config["admin_host"], config["admin_port"]), self)
+
+    def tls_context(self, instance_name):
+        return self._untrusted if self.state.faults(instance_name)["bad_tls"] else self._trusted
+
+    def listeners_up(self):
+        return {name: listener.running for name, listener in sorted(self._listeners.items())}
+
+    def sync_listeners(self):
+        """Open or close each listener to match its `down` fault; returns when done."""
+        with self._sync_lock:
+            for name, listener in self._listeners.items():
+                if self.state.faults(name)["down"]:
+                    listener.stop()
+                else:
+                    listener.start()
+
+    def serve_forever(self):
+        self.sync_listeners()
+        self.admin.serve_forever(poll_interval=0.1)
+
+    def shutdown(self):
+        """Stop from another thread (a signal handler must not call this in the serving thread)."""
+        self.admin.shutdown()
+
+    def close(self):
+        for listener in self._listeners.values():
+            listener.stop()
+        self.admin.server_close()

@@ -1,0 +1,45 @@
+# -*- coding: utf-8 -*-
+"""One test bed for the whole session, on the real ports; every test starts from a clean state."""
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+import testbed  # noqa: E402  pylint: disable=wrong-import-position
+from testbed_helpers import kms_client  # noqa: E402  pylint: disable=wrong-import-position
+
+# Short transitions keep the suite fast; tests that need another value set it through the admin API.
+CONNECT_DELAY = 0.3
+DISCONNECT_DELAY = 0.3
+
+
+@pytest.fixture(scope="session")
+def bed(tmp_path_factory):
+    with testbed.running(str(tmp_path_factory.mktemp("testbed")), connect_delay=CONNECT_DELAY,
+                         disconnect_delay=DISCONNECT_DELAY) as document:
+        yield document
+
+
+@pytest.fixture(scope="session")
+def emulator(bed):
+    return testbed.EmulatorAdmin(bed["emulator_admin_url"])
+
+
+@pytest.fixture(scope="session")
+def proxy(bed):
+    return testbed.ProxyAdmin(bed["proxy_admin_url"])
+
+
+@pytest.fixture(autouse=True)
+def clean(emulator, proxy):
+    emulator.reset()
+    proxy.reset()
+
+
+@pytest.fixture(scope="session")
+def kms(bed):
+    """A KMS client without retries, so every injected error reaches the test."""
+    return kms_client(bed)

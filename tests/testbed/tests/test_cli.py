@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+"""The CLI and testbed.json, as the integration runner and `make demo` use them."""
+
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+
+import testbed
+from testbed_helpers import health_request
+
+TESTS_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run_cli(*args):
+    env = dict(os.environ, PYTHONPATH=TESTS_DIR)
+    return subprocess.run([sys.executable, "-m", "testbed"] + list(args), env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def all_secrets(bed):
+    for name in bed["xks_proxy_instances"]:
+        proxy = bed["xks_proxy_" + name]
+        for credential in proxy["credentials"] + proxy["spare_credentials"]:
+            yield credential["raw_secret_access_key"]
+
+
+def test_status_of_the_running_bed(bed):
+    result = run_cli("status", "--state-dir", bed["testbed_state_dir"], "--json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["running"] is True
+    assert all(service["alive"] for service in document["services"].values())
+
+
+def test_status_of_an_empty_directory(tmp_path):
+    result = run_cli("status", "--state-dir", str(tmp_path))
+    assert result.returncode == 1
+    assert "not answering" in result.stdout
+
+
+def test_stop_of_an_empty_directory(tmp_path):
+    result = run_cli("stop", "--state-dir", str(tmp_path))
+    assert result.returncode == 0
+    assert "nothing was running" in result.stdout
+
+
+def test_second_start_is_refused_without_leaking_secrets(bed, tmp_path):
+    result = run_cli("start", "--state-dir", str(tmp_path))
+    assert result.returncode == 2
+    assert "already in use" in result.stderr
+    for secret in all_secrets(bed):
+        assert secret not in result.stdout + result.stderr
+    # The failed start left the running bed alone.
+    assert testbed.status(bed["testbed_state_dir"])["running"] is True
+
+
+def test_state_file_is_private_and_complete(bed):
+    path = os.path.join(bed["testbed_state_dir"], "testbed.json")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert testbed.load_state(bed["testbed_state_dir"]) == bed
+    for key in ("kms_endpoint_url", "aws_region", "aws_access_key", "aws_secret_key", "aws_account_id", "xks_ca_file",
+                "emulator_admin_url", "proxy_admin_url", "xks_host_map", "xks_connect_delay", "xks_disconnect_delay",
+                "xks_health_timeout_ms", "xks_proxy_primary", "xks_proxy_secondary"):
+        assert key in bed
+    assert bed["kms_endpoint_url"] == "http://127.0.0.1:45990"
+    assert bed["proxy_admin_url"] == "http://127.0.0.1:45991"
+    assert bed["xks_proxy_primary"]["endpoint"] == "https://127.0.0.11"
+    assert bed["xks_proxy_secondary"]["endpoint"] == "https://127.0.0.12"
+    assert os.path.isfile(bed["xks_ca_file"])
+
+
+def test_credentials_have_the_spec_formats(bed):
+    for name in bed["xks_proxy_instances"]:
+        proxy = bed["xks_proxy_" + name]
+        for credential in proxy["credentials"] + proxy["spare_credentials"]:
+            assert re.fullmatch(r"[A-Z2-7]{20,30}", credential["access_key_id"])
+            assert re.fullmatch(r"[a-zA-Z0-9/+=]{43,64}", credential["raw_secret_access_key"])
+
+
+def test_spare_credentials_are_not_on_the_proxy(bed):
+    for credential in bed["xks_proxy_primary"]["spare_credentials"]:
+        assert health_request(bed, credential).status_code == 401
+
+
+def test_logs_hold_no_secret(bed):
+    health_request(bed, bed["xks_proxy_primary"]["credentials"][0])
+    for name in ("emulator.log", "proxy.log"):
+        with open(os.path.join(bed["testbed_state_dir"], name), encoding="utf-8") as handle:
+            text = handle.read()
+        for secret in all_secrets(bed):
+            assert secret not in text
+
+
+def test_stop_removes_secrets_keeps_logs_and_spares_other_processes(tmp_path):
+    """A stale state dir whose pid now belongs to another process (here: this test run)."""
+    for name in ("testbed.json", "proxy-config.json", "emulator-config.json", "ca.pem", "proxy-key.pem", "emulator.log", "mine.pem"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "processes.json").write_text(json.dumps({"emulator": {"pid": os.getpid(), "module": "testbed.emulator"}}), encoding="utf-8")
+    assert testbed.stop(str(tmp_path)) == {"stopped": []}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["emulator.log", "mine.pem"]
