@@ -41,9 +41,18 @@ def list_key_stores(client):
         kwargs = {"Marker": response["NextMarker"]}
 
 
+def find_key_stores(client, store_id=None, name=None):
+    """The entries with this id or name (an empty list when KMS has none), or every entry when neither is given."""
+    if store_id is None and name is None:
+        return list_key_stores(client)
+    entry = describe_key_store(client, store_id=store_id, name=name)
+    return [entry] if entry else []
+
+
 @XksErrorHandler.common_error_handler("create external key store")
 def create_key_store(client, params):
-    return client.create_custom_key_store(CustomKeyStoreType=EXTERNAL_KEY_STORE, **params)["CustomKeyStoreId"]
+    # Retried like every call: a throttled create did not happen, and a retried one that did fails on the unique name.
+    return client.create_custom_key_store(CustomKeyStoreType=EXTERNAL_KEY_STORE, aws_retry=True, **params)["CustomKeyStoreId"]
 
 
 @XksErrorHandler.common_error_handler("update external key store")

@@ -41,6 +41,11 @@ from ansible_collections.kms.xks.plugins.module_utils._waiter import wait_for_se
 from ansible_collections.kms.xks.plugins.module_utils._waiter import wait_for_state
 
 
+def _sentence(text):
+    """Text that ends with a full stop, so that more sentences can follow it."""
+    return text if text.rstrip().endswith(".") else text.rstrip() + "."
+
+
 class KeystoreFailure(Exception):
     """Ends the run with a failure; carries what the task result should still show."""
 
@@ -56,7 +61,8 @@ class KeystoreManager:
         self.module = module
         self.client = client
         self.params = module.params
-        self.actions = []
+        self.actions = []  # planned (what a successful run reports)
+        self.done = []  # performed (what a failed run reports)
 
     # -- entry point -------------------------------------------------------------------------
     def run(self):
@@ -83,7 +89,7 @@ class KeystoreManager:
         self.module.exit_json(**result)
 
     def _fail(self, failure):
-        extra = dict(actions=self.actions)
+        extra = dict(changed=bool(self.done), actions=self.done)
         if failure.entry is not None:
             extra["custom_key_store"] = normalize_key_store(failure.entry)
         code = error_code(failure.cause) if failure.cause is not None else None
@@ -135,9 +141,9 @@ class KeystoreManager:
         self.actions = ["create"] + (["connect"] if goal == CONNECTED else [])
         if self.module.check_mode:
             return predict_created_entry(params, goal)
-        store_id = self._call(create_key_store, self.client, params)
+        store_id = self._do("create", create_key_store, self.client, params)
         if goal == CONNECTED:
-            self._call(connect_key_store, self.client, store_id)
+            self._do("connect", connect_key_store, self.client, store_id)
             if self.params["wait"]:
                 return self._wait(store_id, CONNECTED)
         return self._call(describe_key_store, self.client, store_id=store_id)
@@ -155,7 +161,9 @@ class KeystoreManager:
         final_state = goal if goal in (CONNECTED, DISCONNECTED) else state
         if "update" in self.actions and "disconnect" in self.actions and final_state == FAILED:
             final_state = DISCONNECTED  # a FAILED store must be disconnected to be edited; it stays so unless asked
-            self.module.warn("Key store %s was FAILED; it was disconnected to be edited. Set connection_state=connected to reconnect it." % entry["CustomKeyStoreId"])
+            self.module.warn(
+                "Key store %s was FAILED; it was disconnected to be edited. Set connection_state=connected to reconnect it." % entry["CustomKeyStoreId"]
+            )
         if "update" in self.actions and "disconnect" in self.actions and state == CONNECTED and goal == CONNECTED:
             self._before_outage(entry, desired, params)
         if self.module.check_mode or not self.actions:
@@ -172,12 +180,16 @@ class KeystoreManager:
             return entry, None
         store_id = entry["CustomKeyStoreId"]
         if state != DISCONNECTED:
-            self._call(disconnect_key_store, self.client, store_id)
+            self._do("disconnect", disconnect_key_store, self.client, store_id)
             self._wait(store_id, DISCONNECTED)
         try:
             delete_key_store(self.client, store_id)
+            self.done.append("delete")
         except AnsibleXksError as e:
-            reason = "it still contains KMS keys: schedule their deletion and wait for it to complete first" if error_code(e) == "CustomKeyStoreHasCMKsException" else str(e)
+            if error_code(e) == "CustomKeyStoreHasCMKsException":
+                reason = "it still contains KMS keys: schedule their deletion and wait for it to complete first"
+            else:
+                reason = str(e)
             self._restore_and_fail("Cannot delete external key store %s: %s." % (store_id, reason), e, store_id, state)
         return entry, None
 
@@ -187,17 +199,18 @@ class KeystoreManager:
         store_id, last = entry["CustomKeyStoreId"], None
         for index, action in enumerate(self.actions):
             if action == "disconnect":
-                self._call(disconnect_key_store, self.client, store_id)
+                self._do("disconnect", disconnect_key_store, self.client, store_id)
                 if self.params["wait"] or index + 1 < len(self.actions):  # an update or a connect needs DISCONNECTED first
                     last = self._wait(store_id, DISCONNECTED)
             elif action == "update":
                 try:
                     update_key_store(self.client, store_id, params)
+                    self.done.append("update")
                 except AnsibleXksError as e:
-                    self._restore_and_fail("KMS rejected the update of external key store %s: %s" % (store_id, e), e, store_id, state)
+                    self._restore_and_fail("KMS rejected the update of external key store %s: %s" % (store_id, _sentence(str(e))), e, store_id, state)
                 last = None
             elif action == "connect":
-                self._call(connect_key_store, self.client, store_id)
+                self._do("connect", connect_key_store, self.client, store_id)
                 last = self._wait(store_id, CONNECTED) if self.params["wait"] else None
         if last is not None:
             return last
@@ -207,21 +220,20 @@ class KeystoreManager:
 
     def _restore_and_fail(self, message, cause, store_id, original_state):
         """Put the connection back the way it was, then fail with both the error and the final state."""
-        if original_state == CONNECTED and "disconnect" in self.actions:
-            self.actions = self.actions[: self.actions.index("disconnect") + 1] + ["connect"]
+        if original_state == CONNECTED and "disconnect" in self.done:
             try:
                 connect_key_store(self.client, store_id)
+                self.done.append("connect")
                 final = self._wait(store_id, CONNECTED)
             except (AnsibleXksError, KeystoreFailure) as restore_error:
                 final = self._call(describe_key_store, self.client, store_id=store_id)
                 raise KeystoreFailure(
                     "%s Restoring the connection failed as well: %s The key store is now %s."
-                    % (message, getattr(restore_error, "message", restore_error), (final or {}).get("ConnectionState", "unknown")),
+                    % (message, _sentence(str(getattr(restore_error, "message", restore_error))), (final or {}).get("ConnectionState", "unknown")),
                     cause,
                     final,
                 )
             raise KeystoreFailure("%s The key store was reconnected and is %s." % (message, final["ConnectionState"]), cause, final)
-        self.actions = [action for action in self.actions if action == "disconnect"]
         final = self._call(describe_key_store, self.client, store_id=store_id)
         raise KeystoreFailure("%s The key store is %s." % (message, (final or {}).get("ConnectionState", "unknown")), cause, final)
 
@@ -258,6 +270,12 @@ class KeystoreManager:
     def _require_owner_support(self, desired):
         if desired.get("xks_proxy_vpc_endpoint_service_owner") is not None:
             self.module.require_botocore_at_least(BOTOCORE_FOR_VPC_ENDPOINT_SERVICE_OWNER, reason="to use xks_proxy_vpc_endpoint_service_owner")
+
+    def _do(self, action, function, *args):
+        """Make a mutating call through _call and record the action as performed."""
+        result = self._call(function, *args)
+        self.done.append(action)
+        return result
 
     def _call(self, function, *args, **kwargs):
         """Call an API helper; an AWS failure ends the run with the state we know."""

@@ -80,6 +80,7 @@ def _check_connectivity(entry, desired):
         if desired.get("xks_proxy_vpc_endpoint_service_name") is None and current != CONNECTIVITY_VPC:
             raise PlanError("xks_proxy_connectivity=VPC_ENDPOINT_SERVICE needs xks_proxy_vpc_endpoint_service_name.")
     else:
+        # Leaving VPC connectivity sends no service name: KMS wants it empty, and botocore cannot send "" (min 20).
         for option in ("xks_proxy_vpc_endpoint_service_name", "xks_proxy_vpc_endpoint_service_owner"):
             if desired.get(option) is not None:
                 raise PlanError("%s is only valid with VPC_ENDPOINT_SERVICE connectivity; this key store uses %s." % (option, wanted))
@@ -97,15 +98,12 @@ def _credential_needed(entry, credential, policy):
 
 def update_parameters(entry, desired, update_credential):
     """The UpdateCustomKeyStore parameters that differ from the store (without CustomKeyStoreId)."""
-    connectivity = _check_connectivity(entry, desired)
+    _check_connectivity(entry, desired)
     params = {}
     for option, param, member, _offline in PROPERTIES:
         wanted = desired.get(option)
         if wanted is not None and wanted != current_value(entry, member):
             params[param] = wanted
-    if connectivity == CONNECTIVITY_PUBLIC:
-        # Leaving VPC connectivity: KMS wants the service name empty, and botocore cannot send "" (min 20).
-        params.pop("XksProxyVpcEndpointServiceName", None)
     if _credential_needed(entry, desired.get(CREDENTIAL_OPTION), update_credential):
         params["XksProxyAuthenticationCredential"] = api_credential(desired[CREDENTIAL_OPTION])
     return params

@@ -24,19 +24,22 @@ except ImportError:
     pass  # the modules report a missing botocore
 
 SIGNING_SERVICE = "kms-xks-proxy"
+# KMS always calls the proxy on port 443: XksProxyUriEndpoint cannot carry a port.
+PROXY_PORT = 443
 HEALTH_STATUSES = ("ACTIVE", "DEGRADED", "UNAVAILABLE")
 
 # Outcomes. DEFINITE ones are answers that KMS would also reject a key store for.
 HEALTHY = "healthy"
 UNHEALTHY = "unhealthy"  # every external key manager UNAVAILABLE
 CREDENTIAL_REJECTED = "credential_rejected"
+ACCESS_DENIED = "access_denied"  # KMS reports XKS_PROXY_ACCESS_DENIED for it
 WRONG_PATH = "wrong_path"
 INVALID_RESPONSE = "invalid_response"
 UNREACHABLE = "unreachable"
 TIMED_OUT = "timed_out"
 TLS_ERROR = "tls_error"
 PROXY_ERROR = "proxy_error"
-DEFINITE_FAILURES = (UNHEALTHY, CREDENTIAL_REJECTED, WRONG_PATH, INVALID_RESPONSE)
+DEFINITE_FAILURES = (UNHEALTHY, CREDENTIAL_REJECTED, ACCESS_DENIED, WRONG_PATH, INVALID_RESPONSE)
 
 
 class HealthResult:
@@ -83,7 +86,11 @@ def _tls_context(ca_file, validate_certs):
 def _classify_error_status(status, payload, where):
     error_name = payload.get("errorName") if isinstance(payload, dict) else None
     if status == 401:
-        return HealthResult(CREDENTIAL_REJECTED, "The proxy at %s rejected the credential (401 %s)." % (where, error_name or "AuthenticationFailedException"), status)
+        message = "The proxy at %s rejected the credential (401 %s)." % (where, error_name or "AuthenticationFailedException")
+        return HealthResult(CREDENTIAL_REJECTED, message, status)
+    if status == 403:
+        message = "The proxy at %s denied access (403 %s); its authorization rules must permit KMS." % (where, error_name or "AccessDeniedException")
+        return HealthResult(ACCESS_DENIED, message, status)
     if status == 404:
         return HealthResult(WRONG_PATH, "The proxy at %s does not serve this URI path (404 %s)." % (where, error_name or "InvalidUriPathException"), status)
     return HealthResult(PROXY_ERROR, "The proxy at %s answered HTTP %s%s." % (where, status, " (%s)" % error_name if error_name else ""), status)
@@ -101,18 +108,25 @@ def _classify_answer(payload, where):
     return HealthResult(HEALTHY, "The proxy at %s is healthy." % where, 200, payload)
 
 
+def _tls_failure_reason(error):
+    """The reason of an ssl.SSLError, with the verifier's own words for a refused certificate (untrusted CA, wrong host name, expired)."""
+    reason = getattr(error, "reason", None) or str(error)
+    detail = getattr(error, "verify_message", None)
+    return "%s (%s)" % (reason, detail) if detail else reason
+
+
 def get_health_status(endpoint, uri_path, access_key_id, secret, region, timeout=10.0, ca_file=None, validate_certs=True, kms_operation="KmsHealthCheck"):
     """Call GetHealthStatus and return a HealthResult; network failures are outcomes, not exceptions."""
     prepared = _signed_request(endpoint, uri_path, access_key_id, secret, region, kms_operation)
     host = endpoint.split("://", 1)[-1].rstrip("/")
     where = health_url(endpoint, uri_path)
-    connection = http.client.HTTPSConnection(host, 443, timeout=timeout, context=_tls_context(ca_file, validate_certs))
+    connection = http.client.HTTPSConnection(host, PROXY_PORT, timeout=timeout, context=_tls_context(ca_file, validate_certs))
     try:
         connection.request("POST", "%s/health" % uri_path, body=prepared.body, headers=dict(prepared.headers))
         response = connection.getresponse()
         status, raw = response.status, response.read()
     except ssl.SSLError as e:
-        return HealthResult(TLS_ERROR, "TLS with the proxy at %s failed: %s." % (where, getattr(e, "reason", None) or e))
+        return HealthResult(TLS_ERROR, "TLS with the proxy at %s failed: %s." % (where, _tls_failure_reason(e)))
     except socket.timeout:
         return HealthResult(TIMED_OUT, "The proxy at %s did not answer within %s seconds." % (where, timeout))
     except (OSError, http.client.HTTPException) as e:

@@ -56,7 +56,8 @@ def check_value(label, value, rule, secret=False):
     shown = "the value given" if secret else "%r" % value
     if not min_len <= len(value) <= max_len:
         return "%s: %s has %d characters; it must be %s (%d to %d characters)." % (label, shown, len(value), description, min_len, max_len)
-    if pattern and not re.match(pattern, value):
+    # fullmatch + ASCII: as in KMS, "$" must not accept a trailing newline and "\\d" only ASCII digits.
+    if pattern and not re.fullmatch(pattern, value, re.ASCII):
         return "%s: %s is not valid; it must be %s." % (label, shown, description)
     return None
 

@@ -178,7 +178,7 @@ EXAMPLES = r"""
     xks_proxy_uri_endpoint: https://myproxy-private.xks.example.com
     xks_proxy_vpc_endpoint_service_name: com.amazonaws.vpce.us-east-1.vpce-svc-example
 
-- name: Move back to public endpoint connectivity, but never cause an outage
+- name: Move back to public endpoint connectivity only if that needs no outage (fails on a connected store, naming the properties)
   kms.xks.xks_keystore:
     id: cks-1234567890abcdef0
     xks_proxy_connectivity: PUBLIC_ENDPOINT

@@ -14,6 +14,7 @@ import pytest
 boto3 = pytest.importorskip("boto3")
 from botocore.stub import Stubber  # noqa: E402  (after the skip above)
 
+from ansible.module_utils.common import warnings as ansible_warnings  # noqa: E402
 from ansible.module_utils.testing import patch_module_args  # noqa: E402
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
@@ -48,7 +49,9 @@ class ModuleRun:
         self.stubber.add_response(operation, response if response is not None else {}, expected_params)
 
     def expect_error(self, operation, code, message="error", http_status=400, expected_params=None):
-        self.stubber.add_client_error(operation, service_error_code=code, service_message=message, http_status_code=http_status, expected_params=expected_params)
+        self.stubber.add_client_error(
+            operation, service_error_code=code, service_message=message, http_status_code=http_status, expected_params=expected_params
+        )
 
     def __call__(self, main, args, check_mode=False, diff=False):
         args = dict(AWS_ARGS, **args)
@@ -56,6 +59,9 @@ class ModuleRun:
             args["_ansible_check_mode"] = True
         if diff:
             args["_ansible_diff"] = True
+        # Warnings and deprecations are process-wide in ansible-core: without this, a run would report an earlier run's.
+        for name in ("_global_warnings", "_global_deprecations"):
+            getattr(ansible_warnings, name).clear()
         with self.stubber, patch_module_args(args):
             with contextlib.suppress(SystemExit):
                 main()

@@ -33,7 +33,7 @@ def create_key(kms, args):
 
 
 def schedule_key_deletion(kms, args):
-    return kms.schedule_key_deletion(KeyId=args.key_id, PendingWindowInDays=7)["KeyState"]
+    return kms.schedule_key_deletion(KeyId=args.key_id, PendingWindowInDays=7)["KeyId"]
 
 
 def main():
