@@ -7,7 +7,7 @@ PY := .venv/bin/python
 ARGS ?=
 TARGETS ?=
 
-.PHONY: venv collection sanity units testbed-tests integration test demo clean
+.PHONY: venv collection sanity units testbed-tests integration docs-and-lint test demo clean
 
 venv:
 	@hack/venv.sh
@@ -29,6 +29,10 @@ testbed-tests: venv
 integration: collection
 	$(PY) tests/integration/run.py $(TARGETS) $(if $(ARGS),-- $(ARGS))
 
+# Module docs up to date, ansible-lint (production), antsibull-docs lint, galaxy-importer, ansible-builder.
+docs-and-lint: collection
+	hack/docs-and-lint.sh
+
 demo: collection
 	$(PY) tests/integration/run.py --playbook demo/demo.yml $(if $(ARGS),-- $(ARGS))
 
@@ -39,8 +43,15 @@ test: collection
 	hack/sanity.sh              || failed+=" sanity"; \
 	hack/testbed_tests.sh       || failed+=" testbed-tests"; \
 	$(PY) tests/integration/run.py || failed+=" integration"; \
+	hack/docs-and-lint.sh       || failed+=" docs-and-lint"; \
 	hack/units.sh               || failed+=" units"; \
 	if [[ -n "$$failed" ]]; then echo "make test: FAILED:$$failed" >&2; exit 1; fi
 
 clean:
 	rm -rf build .venv tests/output .pytest_cache
+
+# API calls, disconnect windows, polling latency and wall time of every scenario against the test bed;
+# writes docs/performance.md. Runs the test bed on its fixed ports; takes a few minutes.
+.PHONY: benchmark
+benchmark: collection
+	$(PY) benchmarks/run.py $(ARGS)

@@ -13,6 +13,13 @@ attributes:
     description: Can run in check_mode and return changed status prediction without modifying target.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+"""
+
+    # For the modules that call AWS. xks_proxy_health is not in the group: it takes none of the AWS
+    # options, and module_defaults would pass them to it and make it fail.
+    ACTION_GROUP = r"""
+options: {}
+attributes:
   action_group:
     description: Use C(group/kms.xks.aws) in C(module_defaults) to set defaults for this module; the group also holds the modules of C(amazon.aws.aws).
     support: full

@@ -126,6 +126,7 @@ seealso:
     link: https://docs.aws.amazon.com/kms/latest/developerguide/update-xks-keystore.html
 extends_documentation_fragment:
   - kms.xks.attributes
+  - kms.xks.attributes.action_group
   - kms.xks.proxy_credential
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Lint what users of the collection see, offline:
+#   1. ansible-lint, production profile (.ansible-lint): playbooks, tests/integration, and the
+#      EXAMPLES of every module;
+#   2. ansible-lint on the playbooks shown in the guides (hack/guide_playbooks.py extracts them);
+#   3. antsibull-docs lint-collection-docs: module docs, semantic markup and references, the guides
+#      (rstcheck) and docs/docsite/*.yml.
+# Runs every step, then fails if any failed.
+set -euo pipefail
+source "$(dirname "$0")/lint-env.sh"
+
+failed=""
+guides="$(mktemp -d)"
+trap 'rm -rf "$guides"' EXIT
+
+echo "lint: ansible-lint"
+ansible-lint --nocolor -q || failed+=" ansible-lint"
+
+echo "lint: ansible-lint on the guides' playbooks"
+python hack/guide_playbooks.py "$guides" >/dev/null
+# From inside that directory, so that .ansible-lint's exclude of build/ and the repository's git
+# listing do not hide the files.
+(cd "$guides" && ansible-lint --nocolor -q --offline --profile production ./*.yml) || failed+=" guide-playbooks"
+
+echo "lint: antsibull-docs lint-collection-docs"
+antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs=dependent "$COLLECTION_COPY" \
+    || failed+=" collection-docs"
+
+if [[ -n "$failed" ]]; then
+    echo "lint: FAILED:$failed" >&2
+    exit 1
+fi
+echo "lint: passed"
