@@ -55,6 +55,10 @@ def _poll(client, store_id, done, target, timeout, sleep, clock):
     deadline = clock() + timeout
     delay = FIRST_DELAY
     while True:
+        # Sleep first: every wait follows our own Connect/Disconnect or a transient state just seen,
+        # so an immediate poll could never end it.
+        sleep(min(delay, max(deadline - clock(), 0)))
+        delay = min(delay * 2, MAX_DELAY)
         entry = describe_key_store(client, store_id=store_id)
         if entry is None:
             raise AnsibleXksError(message="External key store %s disappeared while waiting for it to be %s." % (store_id, target))
@@ -63,11 +67,8 @@ def _poll(client, store_id, done, target, timeout, sleep, clock):
             return entry
         if state == FAILED and target == CONNECTED:
             raise ConnectionFailedError(store_id, entry.get("ConnectionErrorCode"), entry)
-        remaining = deadline - clock()
-        if remaining <= 0:
+        if deadline - clock() <= 0:
             raise WaitTimeoutError(store_id, target, entry, timeout)
-        sleep(min(delay, remaining))
-        delay = min(delay * 2, MAX_DELAY)
 
 
 def wait_for_state(client, store_id, target, timeout, sleep=None, clock=None):

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,6 +83,13 @@ def testbed(command, state_dir):
     return subprocess.run(cmd, env=env, cwd=str(ROOT), check=False).returncode
 
 
+def reset_testbed(state):
+    """Back to the start configuration (no stores, no faults, the start credentials), so that targets are independent."""
+    for url in (state["emulator_admin_url"] + "/reset", state["proxy_admin_url"] + "/reset"):
+        with urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST"), timeout=10) as answer:
+            answer.read()
+
+
 def playbook_env(ca_file):
     env = dict(os.environ)
     # Trust the test CA the standard way only; this machine's CA-bundle variables would override it
@@ -139,12 +147,14 @@ def main():
         if testbed("start", state_dir) != 0:
             fail("the test bed did not start (state: %s)" % state_dir)
         testbed_json = state_dir / "testbed.json"
-        ca_file = json.loads(testbed_json.read_text(encoding="utf-8")).get("xks_ca_file")
+        state = json.loads(testbed_json.read_text(encoding="utf-8"))
+        ca_file = state.get("xks_ca_file")
         if not ca_file:
             fail("%s has no xks_ca_file" % testbed_json)
         env = playbook_env(ca_file)
         for name, playbook, options in runs:
             print("\n=== %s ===" % name, flush=True)
+            reset_testbed(state)
             started = time.monotonic()
             ok = run_playbook(playbook, options + ["-e", "@%s" % testbed_json] + args.extra, env, args.timeout)
             results.append((name, ok, time.monotonic() - started))

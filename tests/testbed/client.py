@@ -55,6 +55,13 @@ class EmulatorAdmin(_Admin):
         """connect_delay, disconnect_delay (s), health_timeout_ms, host_map ({name: ip})."""
         return self._call("POST", "/settings", settings)
 
+    def calls(self):
+        """{"calls": [{operation, time, status[, custom_key_store_id, ...]}], "transitions": {store id: [{state, time}]}}."""
+        return self._call("GET", "/calls")
+
+    def clear_calls(self):
+        return self._call("POST", "/calls/clear")
+
     def faults(self):
         return self._call("GET", "/faults")["faults"]
 

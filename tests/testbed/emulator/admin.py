@@ -5,25 +5,33 @@ Admin routes (JSON in, JSON out):
   GET  /_testbed/health                      liveness
   GET  /_testbed/settings                    delays, health-check timeout, host map
   POST /_testbed/settings                    change any of connect_delay, disconnect_delay, health_timeout_ms, host_map
+  GET  /_testbed/calls                       KMS calls and store state transitions since the last clear (calls.py)
+  POST /_testbed/calls/clear                 forget them
   GET  /_testbed/faults                      armed faults
   POST /_testbed/faults                      arm {"operation", "fault", "count"[, "error_code"]}
   POST /_testbed/faults/clear                disarm all
   POST /_testbed/keys/purge-pending-deletion end the waiting period of keys pending deletion
-  POST /_testbed/reset                       no stores, no keys, no faults, start settings
+  POST /_testbed/reset                       no stores, no keys, no faults, start settings, empty call log
 """
 
+import io
 import json
 import socket
 import sys
+import time
 
 from moto.kms.models import kms_backends
 
+from .calls import CALLS
 from .faults import DROP, FAULTS, HTTP_FAULTS, INTERNAL, THROTTLE
 from .scheduler import SCHEDULER
 from .settings import SETTINGS
 
 PREFIX = "/_testbed"
 _TARGET_PREFIX = "TrentService."
+# Answers the call log reads: the id of a new store, the states a Describe showed.
+_READ_ANSWER = ("CreateCustomKeyStore", "DescribeCustomKeyStores")
+_FAULT_STATUS = {THROTTLE: 400, INTERNAL: 500, DROP: None}
 
 
 def _json(start_response, status, document):
@@ -36,6 +44,14 @@ def _kms_error(start_response, status, error_type, message):
     data = json.dumps({"__type": error_type, "message": message}).encode("utf-8")
     start_response(status, [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(data)))])
     return [data]
+
+
+def _json_object(raw):
+    try:
+        document = json.loads(raw.decode("utf-8")) if raw else {}
+    except ValueError:
+        return {}
+    return document if isinstance(document, dict) else {}
 
 
 def _all_kms_backends():
@@ -53,6 +69,13 @@ class AdminActions(object):
     def set_settings(self, body):
         SETTINGS.update(body)
         return SETTINGS.describe()
+
+    def get_calls(self, body):
+        return CALLS.describe()
+
+    def clear_calls(self, body):
+        CALLS.clear()
+        return CALLS.describe()
 
     def get_faults(self, body):
         return {"faults": FAULTS.list()}
@@ -73,6 +96,7 @@ class AdminActions(object):
         FAULTS.clear()
         SETTINGS.reset()
         kms_backends.reset()
+        CALLS.clear()
         return {"status": "ok"}
 
 
@@ -80,6 +104,8 @@ ROUTES = {
     ("GET", "/health"): "health",
     ("GET", "/settings"): "get_settings",
     ("POST", "/settings"): "set_settings",
+    ("GET", "/calls"): "get_calls",
+    ("POST", "/calls/clear"): "clear_calls",
     ("GET", "/faults"): "get_faults",
     ("POST", "/faults"): "arm_fault",
     ("POST", "/faults/clear"): "clear_faults",
@@ -89,7 +115,7 @@ ROUTES = {
 
 
 class TestbedMiddleware(object):
-    """Serves /_testbed/ itself, applies armed HTTP faults, and hands everything else to moto."""
+    """Serves /_testbed/ itself, logs KMS calls, applies armed HTTP faults, and hands everything else to moto."""
 
     def __init__(self, app):
         self.app = app
@@ -101,10 +127,40 @@ class TestbedMiddleware(object):
             return self._admin(environ, start_response, path[len(PREFIX):].rstrip("/"))
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target.startswith(_TARGET_PREFIX):
-            fault = FAULTS.take(target[len(_TARGET_PREFIX):], HTTP_FAULTS)
-            if fault:
-                return self._fault(environ, start_response, fault)
+            return self._kms(environ, start_response, target[len(_TARGET_PREFIX):])
         return self.app(environ, start_response)
+
+    def _kms(self, environ, start_response, operation):
+        """One KMS call: apply an armed fault or let moto answer, and log it."""
+        arrived = time.time()
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(raw)  # moto reads the body again
+        request = _json_object(raw)
+        store_id, store_name = request.get("CustomKeyStoreId"), request.get("CustomKeyStoreName")
+        fault = FAULTS.take(operation, HTTP_FAULTS)
+        if fault:
+            CALLS.call(operation, arrived, _FAULT_STATUS[fault["fault"]], store_id, store_name)
+            return self._fault(environ, start_response, fault)
+        statuses = []
+
+        def recording_start_response(status, headers, exc_info=None):
+            statuses.append(int(status.split(" ", 1)[0]))
+            return start_response(status, headers, exc_info)
+
+        answer = self.app(environ, recording_start_response)
+        states = None
+        if operation in _READ_ANSWER:
+            try:
+                body = b"".join(answer)
+            finally:
+                getattr(answer, "close", lambda: None)()
+            answer, document = [body], _json_object(body)
+            store_id = store_id or document.get("CustomKeyStoreId")
+            if operation == "DescribeCustomKeyStores" and "CustomKeyStores" in document:
+                states = {entry["CustomKeyStoreId"]: entry["ConnectionState"] for entry in document["CustomKeyStores"]}
+        CALLS.call(operation, arrived, statuses[0] if statuses else None, store_id, store_name, states)
+        return answer
 
     def _admin(self, environ, start_response, route):
         action = ROUTES.get((environ.get("REQUEST_METHOD"), route))

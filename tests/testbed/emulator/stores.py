@@ -7,6 +7,7 @@ import threading
 from moto.core.utils import unix_time
 
 from . import errors
+from .calls import CALLS
 
 CONNECTED = "CONNECTED"
 CONNECTING = "CONNECTING"
@@ -43,10 +44,22 @@ class CustomKeyStore(object):
         self.name = name
         self.proxy = proxy
         self.creation_date = unix_time()
+        self._state = None
         self.state = DISCONNECTED
         self.error_code = None
         # Bumped by every connect/disconnect, so a timer of an earlier transition does nothing.
         self.generation = 0
+
+    @property
+    def state(self):
+        return self._state
+
+    @state.setter
+    def state(self, state):
+        # Every ConnectionState the store enters goes to the call log, with its time.
+        if state != self._state:
+            CALLS.transition(self.id, state)
+        self._state = state
 
     def describe(self):
         """The CustomKeyStoresListEntry; the secret has no member in it."""

@@ -57,15 +57,17 @@ def test_returns_the_entry_once_the_state_is_reached(clock):
 
     assert entry["ConnectionState"] == "CONNECTED"
     assert client.polls == 3
-    assert clock.sleeps == [_waiter.FIRST_DELAY, _waiter.FIRST_DELAY * 2]
+    assert clock.sleeps == [_waiter.FIRST_DELAY, _waiter.FIRST_DELAY * 2, _waiter.FIRST_DELAY * 4]
 
 
-def test_no_sleep_when_the_state_is_already_there(clock):
+def test_the_first_poll_comes_after_the_first_delay(clock):
+    # Every wait follows a Connect/Disconnect or a transient state just seen: an immediate poll would be wasted.
     client = ScriptedKms("DISCONNECTED")
 
     entry = wait(client, "DISCONNECTED", clock)
 
-    assert entry["ConnectionState"] == "DISCONNECTED" and clock.sleeps == []
+    assert entry["ConnectionState"] == "DISCONNECTED"
+    assert client.polls == 1 and clock.sleeps == [_waiter.FIRST_DELAY]
 
 
 def test_the_backoff_is_capped_and_polls_stay_frequent_enough(clock):

@@ -310,8 +310,8 @@ def test_a_wait_that_times_out_names_the_state_reached(run_module, clock, args, 
     entry = s.store("DISCONNECTED" if target == "CONNECTED" else "CONNECTED")
     s.expect_lookup(run_module, entry)
     run_module.expect("connect_custom_key_store" if target == "CONNECTED" else "disconnect_custom_key_store", {}, s.BY_ID)
-    # wait_timeout=30: the waiter sleeps 1, 2, 4, 8, 10 and the last 5 s, polling before each sleep and once after.
-    s.expect_polls(run_module, *[s.in_state(entry, stuck)] * 7)
+    # wait_timeout=30: the waiter sleeps 1, 2, 4, 8, 10 and the last 5 s, polling after each sleep.
+    s.expect_polls(run_module, *[s.in_state(entry, stuck)] * 6)
 
     result = run_module(main, dict(args, id=s.STORE_ID, wait_timeout=30))
 

@@ -8,6 +8,7 @@ succeeds; other errors are not retried and fail the run with their code."""
 
 import pytest
 
+from ansible_collections.kms.xks.plugins.module_utils import _waiter
 from ansible_collections.kms.xks.plugins.modules.xks_keystore import main
 from ansible_collections.kms.xks.tests.unit import stores as s
 
@@ -42,10 +43,11 @@ def delete_steps():
 
 
 EDIT = {"id": s.STORE_ID, "xks_proxy_uri_endpoint": s.NEW_PUBLIC_ENDPOINT, "preflight": "never"}
+# (steps, args, actions, waits for a connection state: each sleeps the waiter's first delay before its poll)
 FLOWS = {
-    "edit": (offline_edit_steps, EDIT, ["disconnect", "update", "connect"]),
-    "create": (create_steps, s.create_args(), ["create"]),
-    "delete": (delete_steps, {"name": s.STORE_NAME, "state": "absent"}, ["delete"]),
+    "edit": (offline_edit_steps, EDIT, ["disconnect", "update", "connect"], 2),
+    "create": (create_steps, s.create_args(), ["create"], 0),
+    "delete": (delete_steps, {"name": s.STORE_NAME, "state": "absent"}, ["delete"], 0),
 }
 # (flow, index of the step that fails once)
 FAULTS = [
@@ -69,7 +71,7 @@ def queue(run, steps, fail_at=None, code=None, status=None):
 @pytest.mark.parametrize("flow, fail_at", FAULTS)
 @pytest.mark.parametrize("code, status", RETRYABLE)
 def test_a_retryable_error_is_retried_and_the_run_succeeds(run_module, flow, fail_at, code, status):
-    steps, args, actions = FLOWS[flow]
+    steps, args, actions, waits = FLOWS[flow]
     steps = steps()
     queue(run_module, steps, fail_at, code, status)
 
@@ -81,8 +83,9 @@ def test_a_retryable_error_is_retried_and_the_run_succeeds(run_module, flow, fai
     failing = run_module.operations[fail_at]
     assert run_module.operations[fail_at:fail_at + 2] == [failing, failing]
     assert len(run_module.operations) == len(steps) + 1
-    # One backoff sleep (jittered, at most the first delay of one second); the polls found their state at once.
-    assert len(run_module.sleeps) == 1 and 0 <= run_module.sleeps[0] <= 1
+    # One backoff sleep (jittered, at most one second) besides the waiter's first sleeps; the polls found their state at once.
+    assert len(run_module.sleeps) == waits + 1
+    assert run_module.sleeps.count(_waiter.FIRST_DELAY) >= waits and all(0 <= sleep <= 1 for sleep in run_module.sleeps)
 
 
 @pytest.mark.parametrize("code", ["AccessDeniedException", "ValidationException", "KMSInvalidStateException"])

@@ -1,0 +1,559 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+"""Benchmark kms.xks against the test bed: API calls against the floor, disconnect windows, how
+late the module notices a transition, and wall time relative to amazon.aws.kms_key_info.
+
+    benchmarks/run.py [--repeat N] [--connect-delay S] [--disconnect-delay S] [--output PATH]
+
+`make benchmark` runs it. It starts the test bed, runs benchmarks/benchmark.yml N times (the test bed
+reset before each run), reads the emulator's call log after each run, writes the results to
+docs/performance.md and prints the table. Raw data and the ansible-playbook logs go to
+benchmarks/results/ (git-ignored). The collection is taken from build/ (make collection).
+"""
+
+import argparse
+import collections
+import datetime
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE = ROOT / "benchmarks"
+PLAYBOOK = HERE / "benchmark.yml"
+RESULTS = HERE / "results"
+DEFAULT_OUTPUT = ROOT / "docs" / "performance.md"
+WAITER = ROOT / "plugins" / "module_utils" / "_waiter.py"
+
+sys.path.insert(0, str(ROOT / "tests"))
+import testbed  # noqa: E402  pylint: disable=wrong-import-position
+from testbed import config as testbed_config  # noqa: E402  pylint: disable=wrong-import-position
+
+
+def _integration_runner():
+    """tests/integration/run.py, for its playbook_env() and check_prerequisites()."""
+    spec = importlib.util.spec_from_file_location("kms_xks_integration_run", ROOT / "tests" / "integration" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+INTEGRATION = _integration_runner()
+
+MEASURE = "Measure: "
+BASELINE = "baseline"
+CONNECTED, DISCONNECTED, FAILED = "CONNECTED", "DISCONNECTED", "FAILED"
+TRANSIENT = ("CONNECTING", "DISCONNECTING")
+
+Scenario = collections.namedtuple("Scenario", "key floor window_floor why")
+
+# The floor: the fewest calls a correct implementation makes (operations without the "CustomKeyStore(s)" part).
+# window_floor: which emulator delays a disconnect window cannot be shorter than (None: no window expected).
+SCENARIOS = (
+    Scenario("no-op", {"Describe": 1}, None,
+             "One DescribeCustomKeyStores (by name) to compare the store with the task; nothing to change."),
+    Scenario("online edit", {"Describe": 1, "Update": 1}, None,
+             "The lookup, then one UpdateCustomKeyStore with the new credential. KMS applies it while CONNECTED and "
+             "UpdateCustomKeyStore answers nothing, so the result can be predicted without reading the store again."),
+    Scenario("offline edit", {"Describe": 3, "Disconnect": 1, "Update": 1, "Connect": 1}, ("disconnect", "connect"),
+             "The lookup; DisconnectCustomKeyStore; the endpoint can only be updated when DISCONNECTED, which only a Describe "
+             "shows (one poll that sees it); UpdateCustomKeyStore; ConnectCustomKeyStore; the task reports CONNECTED "
+             "(wait=true), so one poll that sees it."),
+    Scenario("several edits at once", {"Describe": 3, "Disconnect": 1, "Update": 1, "Connect": 1}, ("disconnect", "connect"),
+             "As the offline edit: endpoint, name and credential go in one UpdateCustomKeyStore, in one disconnect window."),
+    Scenario("create and connect", {"Describe": 2, "Create": 1, "Connect": 1}, None,
+             "The lookup by name (KMS answers CustomKeyStoreNotFoundException, HTTP 400: still a call); CreateCustomKeyStore; "
+             "ConnectCustomKeyStore; one poll that sees CONNECTED."),
+    Scenario("delete", {"Describe": 2, "Disconnect": 1, "Delete": 1}, ("disconnect",),
+             "The lookup; DisconnectCustomKeyStore; one poll that sees DISCONNECTED (DeleteCustomKeyStore needs it); "
+             "DeleteCustomKeyStore. The window ends with the deletion."),
+    Scenario("audit of 10 stores", {"Describe": 1}, None,
+             "kms.xks.xks_keystore_info without a filter: one DescribeCustomKeyStores; 10 stores (the quota) fit one page."),
+)
+
+
+def fail(message):
+    print("benchmark: " + message, file=sys.stderr)
+    sys.exit(2)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description="Benchmark kms.xks against the test bed; writes docs/performance.md.")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of every scenario; the table shows medians (default: 5)")
+    parser.add_argument("--connect-delay", type=float, default=testbed_config.CONNECT_DELAY,
+                        help="seconds a store stays CONNECTING (default: the test bed's, %(default)s)")
+    parser.add_argument("--disconnect-delay", type=float, default=testbed_config.DISCONNECT_DELAY,
+                        help="seconds a store stays DISCONNECTING (default: the test bed's, %(default)s)")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="the Markdown report (default: docs/performance.md)")
+    parser.add_argument("--timeout", type=int, default=900, help="seconds allowed per run of the playbook (default: 900)")
+    args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    return args
+
+
+def short(operation):
+    """DescribeCustomKeyStores -> Describe; other KMS operations keep their name."""
+    return re.sub(r"CustomKeyStores?$", "", operation) or operation
+
+
+# -- running ------------------------------------------------------------------------------------
+
+def run_repetition(number, bed, env, timeout):
+    """One run of the playbook on a reset test bed; returns its task timings and the emulator's call log."""
+    testbed.EmulatorAdmin(bed["emulator_admin_url"]).reset()
+    testbed.ProxyAdmin(bed["proxy_admin_url"]).reset()
+    timings, log_file = RESULTS / ("timings-%d.jsonl" % number), RESULTS / ("ansible-%d.log" % number)
+    if timings.exists():
+        timings.unlink()
+    env = dict(env, KMS_XKS_BENCHMARK_TIMINGS=str(timings))
+    testbed_json = Path(bed["testbed_state_dir"]) / "testbed.json"
+    ansible_playbook = Path(sys.executable).parent / "ansible-playbook"
+    command = [str(ansible_playbook) if ansible_playbook.exists() else "ansible-playbook", "-i", "localhost,", str(PLAYBOOK),
+               "-e", "@%s" % testbed_json]
+    with open(log_file, "w", encoding="utf-8") as log:
+        try:
+            code = subprocess.run(command, env=env, cwd=str(HERE), stdout=log, stderr=subprocess.STDOUT, timeout=timeout, check=False).returncode
+        except subprocess.TimeoutExpired:
+            code = "timeout"
+    if code != 0:
+        tail = log_file.read_text(encoding="utf-8").splitlines()[-40:]
+        fail("run %d of %s failed (%s); the end of %s:\n%s" % (number, PLAYBOOK.name, code, log_file, "\n".join(tail)))
+    with open(timings, encoding="utf-8") as handle:
+        tasks = [json.loads(line) for line in handle if line.strip()]
+    return {"tasks": tasks, "log": testbed.EmulatorAdmin(bed["emulator_admin_url"]).calls()}
+
+
+# -- measuring ----------------------------------------------------------------------------------
+
+def state_at(transitions, moment):
+    """The ConnectionState a store had at `moment` (None: it did not exist yet)."""
+    state = None
+    for entry in transitions:
+        if entry["time"] <= moment:
+            state = entry["state"]
+    return state
+
+
+def disconnect_windows(transitions, start, end, deleted_at):
+    """Intervals in [start, end] during which a store that was CONNECTED at `start` was not."""
+    if state_at(transitions, start) != CONNECTED:
+        return []
+    windows, began = [], None
+    for entry in transitions:
+        if not start <= entry["time"] <= end:
+            continue
+        if began is None and entry["state"] != CONNECTED:
+            began = entry["time"]
+        elif began is not None and entry["state"] == CONNECTED:
+            windows.append({"seconds": entry["time"] - began, "until": "CONNECTED"})
+            began = None
+    if began is not None:
+        closed = deleted_at if deleted_at is not None else end
+        windows.append({"seconds": closed - began, "until": "deleted" if deleted_at is not None else "task end"})
+    return windows
+
+
+def notice_latencies(store_id, transitions, calls, start, end):
+    """For each settled state a store reached in [start, end] after CONNECTING/DISCONNECTING: how long until a
+    DescribeCustomKeyStores answer showed it (None: no answer did)."""
+    latencies = []
+    for index, entry in enumerate(transitions):
+        if index == 0 or not start <= entry["time"] <= end or transitions[index - 1]["state"] not in TRANSIENT:
+            continue
+        seen = next((call for call in calls if call["time"] >= transitions[index - 1]["time"]
+                     and (call.get("connection_states") or {}).get(store_id) == entry["state"]), None)
+        latencies.append({"state": entry["state"], "seconds": max(0.0, seen["time"] - entry["time"]) if seen else None})
+    return latencies
+
+
+def measure(task, baseline, log):
+    """What one measured task did, from its start and end times and the emulator's call log."""
+    start, end = task["start"], task["end"]
+    calls = [call for call in log["calls"] if start <= call["time"] <= end]
+    store_ids = list(dict.fromkeys(call["custom_key_store_id"] for call in calls if call.get("custom_key_store_id")))
+    windows, latencies = [], []
+    for store_id in store_ids:
+        transitions = log["transitions"].get(store_id, [])
+        deleted_at = next((call["time"] for call in calls if call["operation"] == "DeleteCustomKeyStore"
+                           and call.get("custom_key_store_id") == store_id and call["status"] == 200), None)
+        windows += disconnect_windows(transitions, start, end, deleted_at)
+        latencies += notice_latencies(store_id, transitions, calls, start, end)
+    timeline = [dict(call, offset=call["time"] - start) for call in calls]
+    for store_id in store_ids:
+        timeline += [{"transition": entry["state"], "offset": entry["time"] - start, "custom_key_store_id": store_id}
+                     for entry in log["transitions"].get(store_id, []) if start <= entry["time"] <= end]
+    timeline.sort(key=lambda item: item["offset"])
+    return {
+        "operations": dict(collections.Counter(short(call["operation"]) for call in calls)),
+        "errors": sum(1 for call in calls if call["status"] != 200),
+        "windows": windows,
+        "latencies": latencies,
+        "seconds": end - start,
+        "baseline_seconds": baseline["end"] - baseline["start"],
+        "baseline_operations": dict(collections.Counter(short(call["operation"]) for call in log["calls"]
+                                                        if baseline["start"] <= call["time"] <= baseline["end"])),
+        "timeline": timeline,
+        "actions": task.get("actions"),
+    }
+
+
+def measure_repetition(repetition):
+    """{scenario: measurement} for one run; each measured task is paired with the baseline task before it."""
+    measured, baseline = {}, None
+    for task in repetition["tasks"]:
+        if not task["name"].startswith(MEASURE):
+            continue
+        if task["status"] != "ok":
+            fail("task %r ended %s: %s" % (task["name"], task["status"], task.get("msg")))
+        key = task["name"][len(MEASURE):]
+        if key == BASELINE:
+            baseline = task
+            continue
+        if baseline is None:
+            fail("%s: task %r has no baseline task before it" % (PLAYBOOK.name, task["name"]))
+        measured[key] = measure(task, baseline, repetition["log"])
+        baseline = None
+    missing = [scenario.key for scenario in SCENARIOS if scenario.key not in measured]
+    if missing:
+        fail("%s has no task named %s" % (PLAYBOOK.name, ", ".join(repr(MEASURE + key) for key in missing)))
+    return measured
+
+
+# -- summarizing --------------------------------------------------------------------------------
+
+def spread(values, fmt="%d"):
+    """'5' when every repetition gave 5, '5-6' otherwise."""
+    low, high = min(values), max(values)
+    return fmt % low if low == high else (fmt + "-" + fmt) % (low, high)
+
+
+def seconds(value):
+    return "%.2f s" % value
+
+
+def summarize(scenario, runs, delays):
+    """The table row of one scenario over every repetition."""
+    operations = list(scenario.floor) + sorted(set().union(*(run["operations"] for run in runs)) - set(scenario.floor))
+    totals = [sum(run["operations"].values()) for run in runs]
+    floor_total = sum(scenario.floor.values())
+    by_operation = ", ".join("%s %s/%d" % (op, spread([run["operations"].get(op, 0) for run in runs]), scenario.floor.get(op, 0))
+                             for op in operations)
+    extra = collections.Counter()
+    for op in operations:
+        extra[op] = statistics.median([run["operations"].get(op, 0) for run in runs]) - scenario.floor.get(op, 0)
+    above = ", ".join("%+g %s" % (count, op) for op, count in extra.items() if count) or "0"
+
+    window_counts = [len(run["windows"]) for run in runs]
+    if scenario.window_floor is None and not any(window_counts):
+        windows = "none"
+    else:
+        durations = [sum(window["seconds"] for window in run["windows"]) for run in runs]
+        ends = sorted({window["until"] for run in runs for window in run["windows"]})
+        until = " until " + " or ".join(ends) if ends and ends != [CONNECTED] else ""
+        floor = sum(delays[name] for name in scenario.window_floor or ())
+        plural = "" if max(window_counts) == 1 else "s"
+        windows = "%s window%s, %s%s (floor %s)" % (spread(window_counts), plural, seconds(statistics.median(durations)), until, seconds(floor))
+
+    latency_by_state = collections.OrderedDict()
+    for run in runs:
+        for latency in run["latencies"]:
+            latency_by_state.setdefault(latency["state"], []).append(latency["seconds"])
+    notices = []
+    for state, values in latency_by_state.items():
+        seen = [value for value in values if value is not None]
+        text = "%s %s (max %s)" % (state, seconds(statistics.median(seen)), seconds(max(seen))) if seen else state + " never seen"
+        if seen and len(seen) < len(values):
+            text += ", not seen in %d of %d" % (len(values) - len(seen), len(values))
+        notices.append(text)
+
+    ratios = [run["seconds"] / run["baseline_seconds"] for run in runs]
+    if any(run["errors"] for run in runs):
+        by_operation += " (%s not 200)" % spread([run["errors"] for run in runs])
+    return collections.OrderedDict([
+        ("scenario", scenario.key),
+        ("API calls / floor", "%s / %d" % (spread(totals), floor_total)),
+        ("by operation (calls/floor)", by_operation),
+        ("above floor (median)", above),
+        ("disconnect windows", windows),
+        ("notice latency (median)", "; ".join(notices) or "-"),
+        ("wall time (median)", seconds(statistics.median(run["seconds"] for run in runs))),
+        ("x kms_key_info (median)", "%.2f" % statistics.median(ratios)),
+    ])
+
+
+def markdown_table(rows):
+    headers = list(rows[0])
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _header in headers) + "|"]
+    lines += ["| " + " | ".join(str(row[header]).replace("|", "\\|") for header in headers) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def text_table(rows):
+    """The same table for a terminal: one block per scenario."""
+    width = max(len(header) for header in rows[0])
+    blocks = []
+    for row in rows:
+        blocks.append("\n".join("  %-*s  %s" % (width, header, value) for header, value in row.items()))
+    return "\n\n".join(blocks)
+
+
+def waiter_schedule():
+    """FIRST_DELAY and MAX_DELAY of the module's waiter, read from its source."""
+    source = WAITER.read_text(encoding="utf-8")
+    values = {}
+    for name in ("FIRST_DELAY", "MAX_DELAY"):
+        match = re.search(r"^%s = ([0-9.]+)$" % name, source, re.MULTILINE)
+        values[name] = float(match.group(1)) if match else None
+    return values
+
+
+def schedule_examples(settings):
+    """(seconds, label) of transitions to show the waiter's schedule for: the test bed's, a slightly longer one, KMS's."""
+    names = collections.defaultdict(list)
+    for name in ("connect", "disconnect"):
+        names[float(settings[name + "_delay"])].append(name)
+    examples = {duration: "%g s (this run's %s delay%s)" % (duration, " and ".join(found), "s" if len(found) > 1 else "") for duration, found in names.items()}
+    for duration, label in ((1.5, "1.5 s"), (20.0, "20 s"), (300.0, "300 s (KMS, about five minutes)")):
+        examples.setdefault(duration, label)
+    return sorted(examples.items())
+
+
+def polls_for(duration, first_delay, max_delay):
+    """Describe calls the waiter makes for a transition of `duration` s (first poll at once), and how late the last one is."""
+    moment, delay, polls = 0.0, first_delay, 1
+    while moment < duration:
+        moment += delay
+        delay = min(delay * 2, max_delay)
+        polls += 1
+    return polls, moment - duration
+
+
+# -- reporting ----------------------------------------------------------------------------------
+
+def _version(distribution):
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _git(*args):
+    result = subprocess.run(["git"] + list(args), cwd=str(ROOT), capture_output=True, text=True, check=False)
+    return result.stdout.strip()
+
+
+def machine_facts():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            cpu = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    manifest = ROOT / "build" / "ansible_collections" / "amazon" / "aws" / "MANIFEST.json"
+    amazon_aws = json.loads(manifest.read_text(encoding="utf-8"))["collection_info"]["version"] if manifest.is_file() else "?"
+    galaxy = re.search(r"^version:\s*(\S+)", (ROOT / "galaxy.yml").read_text(encoding="utf-8"), re.MULTILINE)
+    commit = _git("rev-parse", "--short", "HEAD")
+    return collections.OrderedDict([
+        ("CPUs (nproc)", "%d (%s)" % (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(), cpu)),
+        ("system", "%s %s, %s" % (platform.system(), platform.release(), platform.machine())),
+        ("Python", platform.python_version()),
+        ("ansible-core", _version("ansible-core")),
+        ("boto3 / botocore", "%s / %s" % (_version("boto3"), _version("botocore"))),
+        ("moto (emulator)", _version("moto")),
+        ("amazon.aws", amazon_aws),
+        ("kms.xks", "%s, commit %s%s" % (galaxy.group(1) if galaxy else "?", commit, " + uncommitted changes" if _git("status", "--porcelain") else "")),
+    ])
+
+
+def timeline_text(measurement):
+    """One line per call or transition of a measured task: offset, what, the state a Describe saw."""
+    lines = []
+    for item in measurement["timeline"]:
+        if "transition" in item:
+            lines.append("%+8.3f s      store -> %s" % (item["offset"], item["transition"]))
+            continue
+        seen = item.get("connection_states")
+        detail = ""
+        if seen is not None:
+            detail = " saw " + (", ".join(sorted(set(seen.values()))) if seen else "nothing")
+            if len(seen) > 1:
+                detail += " (%d stores)" % len(seen)
+        if item["status"] != 200:
+            detail += " HTTP %s" % item["status"]
+        lines.append("%+8.3f s  %s%s" % (item["offset"], item["operation"], detail))
+    return "\n".join(lines)
+
+
+def report(rows, measurements, facts, settings, started, elapsed, args):
+    last = measurements[-1]
+    baseline_seconds = [run[key]["baseline_seconds"] for run in measurements for key in run]
+    baseline_ops = last[SCENARIOS[0].key]["baseline_operations"]
+    waiter = settings["waiter"]
+    out = [
+        "# Performance of kms.xks",
+        "",
+        "<!-- Generated by `make benchmark` (benchmarks/run.py); do not edit by hand: run it again. -->",
+        "",
+        "What the modules cost against the local test bed (`tests/testbed`): the KMS API calls they make",
+        "compared with the fewest a correct implementation needs, how long a store is not CONNECTED, how",
+        "soon the module notices that a store reached the state it waits for, and wall time relative to",
+        "`amazon.aws.kms_key_info`. The emulator logs every call and every state transition",
+        "(`GET /_testbed/calls`), so the counts are the API's, retries included.",
+        "",
+        "## Run",
+        "",
+        "| | |",
+        "|---|---|",
+        "| date | %s |" % started.strftime("%Y-%m-%d %H:%M UTC"),
+        "| command | `make benchmark` (`benchmarks/run.py --repeat %d`) |" % args.repeat,
+        "| repetitions | %d of every scenario; the table shows medians (and ranges where they differ) |" % args.repeat,
+        "| runtime | %.0f s in all |" % elapsed,
+    ]
+    out += ["| %s | %s |" % (name, value) for name, value in facts.items()]
+    out += [
+        "| load average | %.2f at the start, %.2f at the end (1 min) |" % (settings["load"][0], settings["load"][1]),
+        "| test bed | connect delay %s s (CONNECTING), disconnect delay %s s (DISCONNECTING), health-check timeout %s ms |"
+        % (settings["connect_delay"], settings["disconnect_delay"], settings["health_timeout_ms"]),
+        "| module waiter | polls at once, then after %g s, doubling up to %g s (`plugins/module_utils/_waiter.py`) |"
+        % (waiter["FIRST_DELAY"], waiter["MAX_DELAY"]),
+        "| baseline | `amazon.aws.kms_key_info` of one key by alias: median %s; calls: %s |"
+        % (seconds(statistics.median(baseline_seconds)), ", ".join("%s %d" % item for item in sorted(baseline_ops.items()))),
+        "",
+        "## Results",
+        "",
+        markdown_table(rows),
+        "",
+        "## How to read each column",
+        "",
+        "- **scenario**: one task of `benchmarks/benchmark.yml` (below). Each runs after a baseline task, on a test bed",
+        "  reset before every repetition.",
+        "- **API calls / floor**: KMS requests the task made (every HTTP attempt, as the emulator counted them) / the",
+        "  fewest a correct implementation needs (the floor, below). A range means the repetitions differed.",
+        "- **by operation (calls/floor)**: the same per operation (`Describe` = `DescribeCustomKeyStores`, and so on);",
+        "  \"not 200\" counts calls KMS refused (the lookup of a store that does not exist yet answers HTTP 400).",
+        "- **above floor (median)**: the calls above the floor, per operation: waste, or the price of a polling",
+        "  schedule (see \"The floors\"); the call timelines below show which.",
+        "- **disconnect windows**: how many times a store that was CONNECTED when the task started stopped being",
+        "  CONNECTED, and for how long in all (from the DISCONNECTING transition to CONNECTED again, or to the",
+        "  deletion). The floor is the time the emulator itself spends in DISCONNECTING and CONNECTING; the rest is",
+        "  the module noticing DISCONNECTED late (that latency lengthens the outage one for one) and the update",
+        "  between. While a store is disconnected, every KMS key in it is unusable. \"none\": the store stayed CONNECTED",
+        "  (or, for a new store, had no keys to lose).",
+        "- **notice latency (median)**: for each state the module waited for, the time from the emulator's transition",
+        "  (e.g. DISCONNECTING to DISCONNECTED) to the arrival of the first DescribeCustomKeyStores whose answer",
+        "  showed it (the max over the repetitions in brackets). 0 would be a poll exactly at the transition; with",
+        "  polling, the latency is at most the poll interval in force.",
+        "- **wall time (median)**: from the start of the task to its result, as Ansible runs it (module transfer and",
+        "  start, boto3 import, API calls, waits).",
+        "- **x kms_key_info (median)**: the task's wall time divided by that of the baseline task run just before it",
+        "  (`amazon.aws.kms_key_info`, about the cheapest AWS module run: one module start, a few read calls), median",
+        "  over the repetitions. It cancels out machine speed: about 1 means \"costs one ordinary AWS module run\";",
+        "  the waits of the emulator's delays come on top.",
+        "",
+        "## The floors",
+        "",
+        "| scenario | floor | why | disconnect window floor |",
+        "|---|---|---|---|",
+    ]
+    for scenario in SCENARIOS:
+        window = " + ".join("%s delay" % name for name in scenario.window_floor) if scenario.window_floor else "none"
+        floor = ", ".join("%s %d" % item for item in scenario.floor.items())
+        out.append("| %s | %s | %s | %s |" % (scenario.key, floor, scenario.why, window))
+    out += [
+        "",
+        "The floor counts one poll per state waited for: the least possible, reached only when a poll comes just",
+        "after the transition. The module cannot know when that is, so a real waiter needs more polls; what it spends",
+        "above the floor is the price of its schedule (short polls notice sooner, long ones call less). The schedule",
+        "of the module's waiter, computed for transitions of other lengths (KMS takes about five minutes):",
+        "",
+        "| transition | DescribeCustomKeyStores calls of one wait | noticed late by |",
+        "|---|---|---|",
+    ]
+    for duration, label in schedule_examples(settings):
+        polls, late = polls_for(duration, waiter["FIRST_DELAY"], waiter["MAX_DELAY"])
+        out.append("| %s | %d | %s |" % (label, polls, seconds(late)))
+    out += [
+        "",
+        "On the test bed the module's own time (a few ms per call) shifts every poll slightly later, hence latencies",
+        "of a few ms where the schedule says 0.",
+        "",
+        "## Call timelines (last repetition)",
+        "",
+        "Seconds from the start of the task; `saw` is the ConnectionState the DescribeCustomKeyStores answer showed,",
+        "`store ->` a transition in the emulator.",
+        "",
+    ]
+    for scenario in SCENARIOS:
+        out += ["### %s" % scenario.key, "", "```", timeline_text(last[scenario.key]) or "(no call)", "```", ""]
+    out += [
+        "## Reproduce",
+        "",
+        "```sh",
+        "make venv collection",
+        "make benchmark                       # or: .venv/bin/python benchmarks/run.py --repeat 5 --connect-delay 1 --disconnect-delay 1",
+        "```",
+        "",
+        "It needs the test bed's ports (127.0.0.1:45990/45991, 127.0.0.11:443, 127.0.0.12:443) and takes a few",
+        "minutes. Raw data (every call and transition) and the ansible-playbook logs are in `benchmarks/results/`.",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def main():
+    args = parse_args()
+    INTEGRATION.check_prerequisites()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for stale in list(RESULTS.glob("timings-*.jsonl")) + list(RESULTS.glob("ansible-*.log")):
+        stale.unlink()
+    started, clock = datetime.datetime.now(datetime.timezone.utc), time.monotonic()
+    load_start = os.getloadavg()[0]
+    state_dir = Path(tempfile.mkdtemp(prefix="kms-xks-benchmark-"))
+    repetitions, settings = [], {}
+    try:
+        with testbed.running(str(state_dir), connect_delay=args.connect_delay, disconnect_delay=args.disconnect_delay) as bed:
+            env = INTEGRATION.playbook_env(bed["xks_ca_file"])
+            env.update(ANSIBLE_CALLBACK_PLUGINS=str(HERE / "callback_plugins"), ANSIBLE_CALLBACKS_ENABLED="kms_xks_benchmark")
+            for number in range(1, args.repeat + 1):
+                began = time.monotonic()
+                repetitions.append(run_repetition(number, bed, env, args.timeout))
+                print("benchmark: run %d/%d done in %.0f s" % (number, args.repeat, time.monotonic() - began), flush=True)
+            settings.update(connect_delay=bed["xks_connect_delay"], disconnect_delay=bed["xks_disconnect_delay"],
+                            health_timeout_ms=bed["xks_health_timeout_ms"])
+    except testbed.TestbedError as e:
+        fail("the test bed did not start: %s" % e)
+    finally:
+        shutil.rmtree(state_dir, ignore_errors=True)
+    settings.update(load=(load_start, os.getloadavg()[0]), waiter=waiter_schedule())
+    elapsed = time.monotonic() - clock
+
+    measurements = [measure_repetition(repetition) for repetition in repetitions]
+    delays = {"connect": settings["connect_delay"], "disconnect": settings["disconnect_delay"]}
+    rows = [summarize(scenario, [run[scenario.key] for run in measurements], delays) for scenario in SCENARIOS]
+    with open(RESULTS / "latest.json", "w", encoding="utf-8") as handle:
+        json.dump({"started": started.isoformat(), "settings": settings, "repetitions": repetitions, "measurements": measurements, "rows": rows},
+                  handle, indent=1, default=str)
+    document = report(rows, measurements, machine_facts(), settings, started, elapsed, args)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(document, encoding="utf-8")
+
+    print("\nkms.xks benchmark: %d repetitions, test bed connect/disconnect delay %s/%s s, %.0f s in all\n"
+          % (args.repeat, settings["connect_delay"], settings["disconnect_delay"], elapsed))
+    print(text_table(rows))
+    print("\nbenchmark: wrote %s (raw data: %s)" % (os.path.relpath(args.output, os.getcwd()), os.path.relpath(RESULTS / "latest.json", os.getcwd())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
