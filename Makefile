@@ -2,12 +2,13 @@
 #   make test                 everything, as CI runs it (.ci/run)
 #   make sanity ARGS='--test pep8'     make units ARGS='-k plan'
 #   make integration TARGETS='xks_keystore'
+#   make e2e ARGS='-k secret'    fault injection and secret-leak suites (tests/e2e)
 SHELL := /bin/bash
 PY := .venv/bin/python
 ARGS ?=
 TARGETS ?=
 
-.PHONY: venv collection sanity units testbed-tests integration docs-and-lint test demo clean
+.PHONY: venv collection sanity units testbed-tests integration docs-and-lint e2e test demo clean
 
 venv:
 	@hack/venv.sh
@@ -33,6 +34,9 @@ integration: collection
 docs-and-lint: collection
 	hack/docs-and-lint.sh
 
+e2e: collection
+	hack/e2e.sh $(ARGS)
+
 demo: collection
 	$(PY) tests/integration/run.py --playbook demo/demo.yml $(if $(ARGS),-- $(ARGS))
 
@@ -43,6 +47,7 @@ test: collection
 	hack/sanity.sh              || failed+=" sanity"; \
 	hack/testbed_tests.sh       || failed+=" testbed-tests"; \
 	$(PY) tests/integration/run.py || failed+=" integration"; \
+	hack/e2e.sh                 || failed+=" e2e"; \
 	hack/docs-and-lint.sh       || failed+=" docs-and-lint"; \
 	hack/units.sh               || failed+=" units"; \
 	if [[ -n "$$failed" ]]; then echo "make test: FAILED:$$failed" >&2; exit 1; fi

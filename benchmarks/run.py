@@ -330,9 +330,9 @@ def schedule_examples(settings):
 
 
 def polls_for(duration, first_delay, max_delay):
-    """Describe calls the waiter makes for a transition of `duration` s (first poll at once), and how late the last one is."""
-    moment, delay, polls = 0.0, first_delay, 1
-    while moment < duration:
+    """Describe calls the waiter makes for a transition of `duration` s (it sleeps before each poll), and how late the last one is."""
+    moment, delay, polls = 0.0, first_delay, 0
+    while polls == 0 or moment < duration:
         moment += delay
         delay = min(delay * 2, max_delay)
         polls += 1
@@ -425,7 +425,7 @@ def report(rows, measurements, facts, settings, started, elapsed, args):
         "| load average | %.2f at the start, %.2f at the end (1 min) |" % (settings["load"][0], settings["load"][1]),
         "| test bed | connect delay %s s (CONNECTING), disconnect delay %s s (DISCONNECTING), health-check timeout %s ms |"
         % (settings["connect_delay"], settings["disconnect_delay"], settings["health_timeout_ms"]),
-        "| module waiter | polls at once, then after %g s, doubling up to %g s (`plugins/module_utils/_waiter.py`) |"
+        "| module waiter | sleeps before each poll: %g s first, doubling up to %g s (`plugins/module_utils/_waiter.py`) |"
         % (waiter["FIRST_DELAY"], waiter["MAX_DELAY"]),
         "| baseline | `amazon.aws.kms_key_info` of one key by alias: median %s; calls: %s |"
         % (seconds(statistics.median(baseline_seconds)), ", ".join("%s %d" % item for item in sorted(baseline_ops.items()))),

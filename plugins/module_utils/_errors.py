@@ -5,6 +5,12 @@
 
 """Errors, error handlers and the retry policy shared by the kms.xks modules."""
 
+try:
+    from botocore.exceptions import ClientError
+    from botocore.exceptions import ConnectionClosedError
+except ImportError:
+    ClientError = ConnectionClosedError = None  # the modules report a missing botocore
+
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
@@ -13,11 +19,28 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 # KMS answers bursts with ThrottlingException and transient faults with KMSInternalException
 # (documented as retryable); AWSRetry does not know either name.
 RETRYABLE_KMS_ERROR_CODES = ["ThrottlingException", "KMSInternalException"]
+# What KmsRetry calls a connection that KMS closed without an answer (not an AWS error code).
+CONNECTION_CLOSED = "ConnectionClosedError"
+
+
+class KmsRetry(AWSRetry):
+    """AWSRetry that also retries a connection closed without an answer: botocore's own retries (3
+    attempts in its standard mode) end within a second or two, and AWSRetry only retries AWS errors."""
+
+    base_class = (ClientError, ConnectionClosedError) if ClientError else type(None)
+
+    @staticmethod
+    def status_code_from_exception(error):
+        if ConnectionClosedError is not None and isinstance(error, ConnectionClosedError):
+            return CONNECTION_CLOSED
+        return AWSRetry.status_code_from_exception(error)
 
 
 def kms_retry():
     """The retry decorator for KMS calls: jittered backoff, at most ~1 minute in all."""
-    return AWSRetry.jittered_backoff(retries=8, delay=1, backoff=2.0, max_delay=15, catch_extra_error_codes=RETRYABLE_KMS_ERROR_CODES)
+    return KmsRetry.jittered_backoff(
+        retries=8, delay=1, backoff=2.0, max_delay=15, catch_extra_error_codes=RETRYABLE_KMS_ERROR_CODES + [CONNECTION_CLOSED]
+    )
 
 
 class AnsibleXksError(AnsibleAWSError):

@@ -19,6 +19,11 @@ class AnsibleXksModule(AnsibleAWSModule):
         super().__init__(**kwargs)
         set_collection_info(collection_name=COLLECTION_NAME, collection_version=COLLECTION_VERSION)
 
+    def _should_inject_warnings(self):
+        # amazon.aws 10.1 passes warnings to exit_json again on ansible-core 2.19, which prints a deprecation
+        # warning on every run that warns; AnsibleModule.warn already puts them in the result on every core.
+        return False
+
     def add_secret(self, value):
         """Mask a secret that did not come from a no_log option (e.g. read from a file) in every output."""
         if value:

@@ -1,0 +1,344 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the kms.xks project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""No secret in any output, at any verbosity: every path of every kms.xks module, run at -vvvv with --diff.
+
+One playbook walks xks_keystore (create, each edit, check mode, failures, preflight, the proxy
+configuration file, validation errors with bad secrets, delete), xks_keystore_info and
+xks_proxy_health against the test bed. Everything it writes (stdout, stderr, the registered results
+with their warnings and diffs) is searched for every secret involved: the live and spare proxy
+credentials of testbed.json, the dummy AWS secret key, the secrets of the configuration files and the
+bad secrets given. Each step's result must show that its path ran, so a step that silently did
+something else cannot pass. A canary planted in a debug task and in a module warning proves that the
+search finds what is there, in each channel.
+"""
+
+import json
+from urllib.parse import quote
+
+import pytest
+
+from harness import step
+from leaks import WINDOW
+from leaks import Secrets
+from leaks import random_text
+
+KEYSTORE = "kms.xks.xks_keystore"
+INFO = "kms.xks.xks_keystore_info"
+HEALTH = "kms.xks.xks_proxy_health"
+
+STORE = "e2e-leak"
+RENAMED = "e2e-leak-renamed"
+VPC_STORE = "e2e-leak-vpc"
+EXTRA_PATH = "/e2e/kms/xks/v1"
+# Nothing listens there: the controller and the emulator both find it unreachable (connection refused).
+NOWHERE = "https://127.0.0.13"
+VPC_SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
+
+P = "xks_proxy_primary"
+S = "xks_proxy_secondary"
+STORE_ID = "{{ r_create.custom_key_store.custom_key_store_id }}"
+ARM_CONNECT_FAILURE = {
+    "url": "{{ emulator_admin_url }}/faults",
+    "method": "POST",
+    "body_format": "json",
+    "body": {"operation": "ConnectCustomKeyStore", "fault": "connect_failed", "error_code": "XKS_PROXY_NOT_REACHABLE"},
+}
+VPC_STORE_ID = "{{ r_vpc_create.custom_key_store.custom_key_store_id }}"
+
+
+def live(proxy, index=0):
+    return "{{ %s.credentials[%d] }}" % (proxy, index)
+
+
+def spare(proxy, index):
+    return "{{ %s.spare_credentials[%d] }}" % (proxy, index)
+
+
+def at(proxy, credential=None):
+    """Endpoint, path and credential options for a proxy instance of the test bed."""
+    return {
+        "xks_proxy_uri_endpoint": "{{ %s.endpoint }}" % proxy,
+        "xks_proxy_uri_path": "{{ %s.uri_path }}" % proxy,
+        "xks_proxy_authentication_credential": credential or live(proxy),
+    }
+
+
+def bad(secret_var):
+    """A credential whose access key id is valid and whose secret is the play variable ``secret_var``."""
+    return {"access_key_id": "{{ %s.credentials[0].access_key_id }}" % P, "raw_secret_access_key": "{{ %s }}" % secret_var}
+
+
+def ok(actions=None, changed=True, **expect):
+    expect.update(failed=False, changed=changed)
+    if actions is not None:
+        expect["actions"] = actions
+    return expect
+
+
+def fails(*msg, **expect):
+    expect.update(failed=True, msg=list(msg))
+    return expect
+
+
+def health(proxy_options, **options):
+    args = {"region": "{{ aws_region }}"}
+    args.update(proxy_options)
+    args.update(options)
+    return args
+
+
+def health_from_file(file_var):
+    """xks_proxy_health of the secondary proxy with the configuration file in the play variable ``file_var``."""
+    return health({"xks_proxy_uri_endpoint": "{{ %s.endpoint }}" % S, "xks_proxy_configuration_file": "{{ %s }}" % file_var})
+
+
+def paths(canary):
+    """(step, expectations) for every path, in order; the store's state carries from one to the next."""
+    create = dict(at(P), name=STORE, xks_proxy_connectivity="PUBLIC_ENDPOINT", connection_state="connected")
+    return [
+        # -- xks_keystore: create, audit, online edits -----------------------------------------
+        (step("create_check", KEYSTORE, create, check_mode=True), ok(["create", "connect"])),
+        (step("create", KEYSTORE, create), ok(["create", "connect"], custom_key_store={"connection_state": "CONNECTED"})),
+        (step("create_again", KEYSTORE, create), ok([], changed=False)),
+        (step("rename", KEYSTORE, {"id": STORE_ID, "name": RENAMED}), ok(["update"])),
+        (step("uri_path", KEYSTORE, {"id": STORE_ID, "xks_proxy_uri_path": EXTRA_PATH, "xks_proxy_authentication_credential": live(P)}), ok(["update"])),
+        (step("rotate", KEYSTORE, {"id": STORE_ID, "xks_proxy_authentication_credential": spare(P, 0)}), ok(["update"])),
+        (
+            step("rotate_always", KEYSTORE, {"id": STORE_ID, "xks_proxy_authentication_credential": spare(P, 0), "update_credential": "always"}),
+            ok(["update"]),
+        ),
+        (
+            step("kms_rejects_credential", KEYSTORE, {"id": STORE_ID, "xks_proxy_authentication_credential": spare(P, 1)}),
+            fails("XksProxyIncorrectAuthenticationCredentialException", actions=[], error_code="XksProxyIncorrectAuthenticationCredentialException"),
+        ),
+        # -- offline edits: preflight, refusals, a failure after the disconnect, the move -------
+        (step("preflight_healthy_check", KEYSTORE, dict(at(S), id=STORE_ID), check_mode=True), ok(["disconnect", "update", "connect"])),
+        (
+            step("preflight_refused", KEYSTORE, dict(at(S, spare(S, 1)), id=STORE_ID)),
+            fails("Preflight failed", "rejected the credential", actions=[], changed=False),
+        ),
+        (
+            step("preflight_unreachable_always", KEYSTORE, dict(at(S), id=STORE_ID, xks_proxy_uri_endpoint=NOWHERE, preflight="always")),
+            fails("Preflight could not check", "Cannot reach the proxy", actions=[], changed=False),
+        ),
+        (
+            # The canary as a URI path: it must come back in the preflight warning (stderr and the result).
+            step("canary_warning", KEYSTORE, dict(at(S), id=STORE_ID, xks_proxy_uri_endpoint=NOWHERE, xks_proxy_uri_path="/%s/kms/xks/v1" % canary),
+                 check_mode=True),
+            ok(["disconnect", "update", "connect"], warnings=["Preflight could not check", canary]),
+        ),
+        (
+            step("update_fails_after_disconnect", KEYSTORE, dict(at(S), id=STORE_ID, xks_proxy_uri_endpoint=NOWHERE)),
+            fails("KMS rejected the update", "reconnected and is CONNECTED", actions=["disconnect", "connect"],
+                  error_code="XksProxyUriUnreachableException", warnings=["Preflight could not check"]),
+        ),
+        (
+            step("allow_disconnect_false", KEYSTORE, dict(at(S), id=STORE_ID, allow_disconnect=False)),
+            fails("xks_proxy_uri_endpoint", "allow_disconnect is false", actions=[]),
+        ),
+        (
+            # With botocore's endpoint debug log on: the request bodies (with the secret) go through it.
+            step("move", KEYSTORE, dict(at(S), id=STORE_ID, debug_botocore_endpoint_logs=True)),
+            ok(["disconnect", "update", "connect"], custom_key_store={"connection_state": "CONNECTED"}),
+        ),
+        # -- the proxy configuration file ---------------------------------------------------------
+        (step("config_file", KEYSTORE, {"id": STORE_ID, "xks_proxy_configuration_file": "{{ e2e_config_good }}"}), ok(["update"])),
+        (
+            step("config_file_bad_secret", KEYSTORE, {"id": STORE_ID, "xks_proxy_configuration_file": "{{ e2e_config_bad_secret }}"}),
+            fails("RawSecretAccessKey", "the value given"),
+        ),
+        (
+            step("config_file_invalid_json", KEYSTORE, {"id": STORE_ID, "xks_proxy_configuration_file": "{{ e2e_config_invalid_json }}"}),
+            fails("is not valid JSON"),
+        ),
+        # -- validation errors with bad secrets ---------------------------------------------------
+        (
+            step("bad_secret_characters", KEYSTORE, {"id": STORE_ID, "xks_proxy_authentication_credential": bad("e2e_bad_characters")}),
+            fails("raw_secret_access_key", "the value given"),
+        ),
+        (
+            step("bad_secret_on_create", KEYSTORE, dict(create, name=STORE + "-new", xks_proxy_authentication_credential=bad("e2e_bad_short"))),
+            fails("raw_secret_access_key", "the value given"),
+        ),
+        # -- xks_keystore_info ------------------------------------------------------------------------
+        (step("info_all", INFO), ok(changed=False, check=lambda r: [s["custom_key_store_name"] for s in r["custom_key_stores"]] == [RENAMED])),
+        (step("info_by_id", INFO, {"id": STORE_ID}), ok(changed=False, check=lambda r: len(r["custom_key_stores"]) == 1)),
+        (step("info_missing", INFO, {"name": "e2e-nothing"}), ok(changed=False, custom_key_stores=[])),
+        (step("info_bad_id", INFO, {"id": "cks-" + "0" * 61}), fails("id")),
+        # -- disconnected, delete ------------------------------------------------------------------
+        (step("disconnect", KEYSTORE, {"id": STORE_ID, "connection_state": "disconnected"}), ok(["disconnect"])),
+        (
+            step("edit_disconnected", KEYSTORE, {"id": STORE_ID, "xks_proxy_authentication_credential": live(S), "update_credential": "always"}),
+            ok(["update"], custom_key_store={"connection_state": "DISCONNECTED"}),
+        ),
+        (step("delete_check", KEYSTORE, {"name": RENAMED, "state": "absent"}, check_mode=True), ok(["delete"])),
+        (step("delete", KEYSTORE, {"name": RENAMED, "state": "absent"}), ok(["delete"])),
+        # -- a VPC store: create (no health check), a failed connection, the FAILED store made PUBLIC, delete
+        (
+            step("vpc_create", KEYSTORE, dict(
+                at(S), name=VPC_STORE, xks_proxy_connectivity="VPC_ENDPOINT_SERVICE", xks_proxy_uri_endpoint="https://myproxy-private.xks.example.com",
+                xks_proxy_vpc_endpoint_service_name=VPC_SERVICE, xks_proxy_vpc_endpoint_service_owner="111122223333", update_credential="on_create",
+            )),
+            ok(["create"]),
+        ),
+        (
+            step("vpc_on_create_credential", KEYSTORE, {"id": VPC_STORE_ID, "xks_proxy_authentication_credential": live(P), "update_credential": "on_create"}),
+            ok([], changed=False),
+        ),
+        # A connection that fails (armed in the emulator), then an edit of the FAILED store: disconnect, update, no reconnect.
+        (step("arm_connect_failure", "ansible.builtin.uri", ARM_CONNECT_FAILURE), ok(changed=False, status=200)),
+        (step("vpc_connect_fails", KEYSTORE, {"id": VPC_STORE_ID, "connection_state": "connected"}),
+         fails("XKS_PROXY_NOT_REACHABLE", actions=["connect"], custom_key_store={"connection_state": "FAILED"})),
+        (
+            step("vpc_to_public", KEYSTORE, dict(at(P), id=VPC_STORE_ID, xks_proxy_connectivity="PUBLIC_ENDPOINT",
+                                                 xks_proxy_uri_endpoint="https://myproxy.xks.example.com")),
+            ok(["disconnect", "update"], warnings=["was FAILED"], custom_key_store={"connection_state": "DISCONNECTED"}),
+        ),
+        (step("vpc_delete", KEYSTORE, {"id": VPC_STORE_ID, "state": "absent"}), ok(["delete"])),
+        # -- xks_proxy_health ---------------------------------------------------------------------------
+        (step("health", HEALTH, health(at(P))), ok(changed=False, healthy=True, outcome="healthy")),
+        (step("health_config_file", HEALTH, health_from_file("e2e_config_good")), ok(changed=False, healthy=True)),
+        (step("health_rejected", HEALTH, health(at(P, spare(P, 1)))), fails("rejected the credential", outcome="credential_rejected")),
+        (
+            step("health_rejected_reported", HEALTH, health(at(P, spare(P, 1)), fail_on_unhealthy=False)),
+            ok(changed=False, healthy=False, outcome="credential_rejected"),
+        ),
+        (step("health_wrong_path", HEALTH, health(at(P), xks_proxy_uri_path="/nowhere/kms/xks/v1")), fails("does not serve", outcome="wrong_path")),
+        (step("health_unreachable", HEALTH, health(at(P), xks_proxy_uri_endpoint=NOWHERE)), fails("Cannot reach", outcome="unreachable")),
+        (step("health_bad_secret", HEALTH, health(at(P, bad("e2e_bad_long")))), fails("raw_secret_access_key", "the value given")),
+        (step("health_config_bad_secret", HEALTH, health_from_file("e2e_config_bad_secret")), fails("RawSecretAccessKey", "the value given")),
+        (step("health_config_invalid_json", HEALTH, health_from_file("e2e_config_invalid_json")), fails("is not valid JSON")),
+        # -- the canary, in plain sight -------------------------------------------------------------------
+        (step("canary_debug", "ansible.builtin.debug", {"msg": "canary {{ e2e_canary }}"}), ok(changed=False, msg="canary " + canary)),
+    ]
+
+
+def unmet(result, expect):
+    """What of ``expect`` the registered ``result`` does not show (an empty list when all of it)."""
+    if not isinstance(result, dict):
+        return ["no result"]
+    problems = []
+    for key, wanted in expect.items():
+        if key == "check":
+            if not wanted(result):
+                problems.append("check failed")
+        elif key in ("failed", "changed"):
+            if bool(result.get(key)) != wanted:
+                problems.append("%s is %s" % (key, bool(result.get(key))))
+        elif key == "msg" and isinstance(wanted, list):
+            problems.extend("msg lacks %r" % text for text in wanted if text not in str(result.get("msg", "")))
+        elif key == "warnings":
+            problems.extend("no warning with %r" % text for text in wanted if not any(text in warning for warning in result.get("warnings", [])))
+        elif isinstance(wanted, dict):
+            problems.extend("%s.%s is %r" % (key, sub, (result.get(key) or {}).get(sub)) for sub in wanted if (result.get(key) or {}).get(sub) != wanted[sub])
+        elif result.get(key) != wanted:
+            problems.append("%s is %r" % (key, result.get(key)))
+    return problems
+
+
+@pytest.fixture
+def secret_inputs(bed, proxy, tmp_path):
+    """Proxy credentials and paths the walk needs, the configuration files, the bad secrets and the canary."""
+    primary, secondary = bed[P], bed[S]
+    # Rotation targets must be live on the proxy; spare_credentials[1] of each stays unknown to it.
+    proxy.add_credential("primary", primary["uri_path"], primary["spare_credentials"][0])
+    proxy.add_path("primary", EXTRA_PATH, [primary["credentials"][0], primary["spare_credentials"][0]])
+    proxy.add_credential("secondary", secondary["uri_path"], secondary["spare_credentials"][0])
+
+    known = Secrets()
+    for name in bed["xks_proxy_instances"]:
+        instance = bed["xks_proxy_" + name]
+        for kind in ("credentials", "spare_credentials"):
+            for index, credential in enumerate(instance[kind]):
+                known.add("%s.%s[%d]" % (name, kind, index), credential["raw_secret_access_key"])
+    # Fixed, not random: only the whole value counts.
+    known.add("aws_secret_key", bed["aws_secret_key"], windows=False)
+
+    play_vars = {
+        "e2e_bad_characters": random_text(30) + "-!" + random_text(12),  # 44 characters, two of them not allowed
+        "e2e_bad_short": random_text(30),  # under 43
+        "e2e_bad_long": random_text(70),  # over 64
+        "e2e_config_secret": random_text(44),  # only ever in the file that is not valid JSON
+    }
+    for name in ("e2e_bad_characters", "e2e_bad_short", "e2e_bad_long", "e2e_config_secret"):
+        known.add(name, play_vars[name])
+
+    def config_file(name, text):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    good = {
+        "XksProxyUriPath": secondary["uri_path"],
+        "XksProxyAuthenticationCredential": {
+            "AccessKeyId": secondary["spare_credentials"][0]["access_key_id"],
+            "RawSecretAccessKey": secondary["spare_credentials"][0]["raw_secret_access_key"],
+        },
+    }
+    bad_secret = json.loads(json.dumps(good))
+    bad_secret["XksProxyAuthenticationCredential"]["RawSecretAccessKey"] = play_vars["e2e_bad_characters"][::-1]
+    known.add("config_bad_secret", bad_secret["XksProxyAuthenticationCredential"]["RawSecretAccessKey"])
+    play_vars.update(
+        e2e_config_good=config_file("good.json", json.dumps(good)),
+        e2e_config_bad_secret=config_file("bad-secret.json", json.dumps(bad_secret)),
+        # Cut off after the secret: a parser error must not quote it.
+        e2e_config_invalid_json=config_file("invalid.json", '{"XksProxyUriPath": "%s", "XksProxyAuthenticationCredential": {"AccessKeyId": '
+                                            '"%s", "RawSecretAccessKey": "%s",' % (primary["uri_path"], primary["credentials"][0]["access_key_id"],
+                                                                                   play_vars["e2e_config_secret"])),
+        e2e_canary=random_text(44),
+    )
+    return known, play_vars
+
+
+def test_no_secret_in_any_output_of_any_path(ansible, emulator, secret_inputs):
+    known, play_vars = secret_inputs
+    canary = play_vars["e2e_canary"]
+    walk = paths(canary)
+    # This walk is about output, not waiting: with transitions under the waiter's first delay (1 s), each of its
+    # eight waits takes one poll instead of three seconds (the fault tests keep the test bed's 1 s).
+    emulator.set_settings(connect_delay=0.5, disconnect_delay=0.5)
+
+    run = ansible.run([task for task, _expect in walk], options=["-vvvv", "--diff"], extra_vars=play_vars)
+
+    # Every path ran as it should: a step that did something else proves nothing about its path's output.
+    problems = {task["name"]: unmet(run[task["name"]], expect) for task, expect in walk}
+    problems = {name: found for name, found in problems.items() if found}
+    assert not problems, "paths that did not run as expected: %s" % json.dumps(problems, indent=1)
+
+    channels = {"stdout": run.stdout, "stderr": run.stderr, "registered results": json.dumps(run.results)}
+    # The search works: the canary is found in every channel (debug output and a module warning).
+    canary_only = Secrets()
+    canary_only.add("canary", canary)
+    found_in = {hit.split(":", 1)[0] for hit in canary_only.find(channels).get("canary", [])}
+    assert found_in == set(channels), "the search must find the planted canary in every channel, found it in %s" % sorted(found_in)
+    assert "[WARNING]: Preflight could not check" in run.stderr, "module warnings are captured (stderr)"
+
+    # No real secret anywhere.
+    leaks = known.find(channels)
+    assert not leaks, "secrets in the output (shown by label):\n%s" % "\n".join("%s: %s" % (label, hits) for label, hits in leaks.items())
+    # And the search, given the canary as one more secret, finds exactly that one.
+    known.add("canary", canary)
+    assert set(known.find(channels)) == {"canary"}
+
+
+def test_the_search_finds_every_form_of_a_secret_and_never_shows_one():
+    """The search itself: a secret as is, JSON-escaped, URL-encoded or cut short is found, and the report shows labels only."""
+    secret = random_text(20) + "/+=" + random_text(21)
+    known = Secrets()
+    known.add("proxy secret", secret)
+    channels = {
+        "as is": "x %s y" % secret,
+        "json": json.dumps({"k": secret.replace("/", "\\/")}),
+        "url": "https://proxy/?s=" + quote(secret, safe=""),
+        "cut": "... %s..." % secret[5:5 + WINDOW],
+        "clean": "nothing here " + secret[:WINDOW - 1],
+    }
+
+    hits = known.find(channels)
+
+    assert sorted(hit.split(":", 1)[0] for hit in hits["proxy secret"]) == ["as is", "cut", "json", "url"]
+    report = json.dumps(hits)
+    assert not any(secret[start:start + 6] in report for start in range(len(secret) - 5)), report
