@@ -9,7 +9,7 @@ import pytest
 
 import testbed
 from harness import Harness
-from harness import kms_client
+from testbed.kms import kms_client
 
 
 @pytest.fixture(scope="session")

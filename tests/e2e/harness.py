@@ -18,15 +18,14 @@ import subprocess
 import sys
 import time
 
-import boto3
-from botocore.config import Config
-
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if TESTS not in sys.path:
     sys.path.insert(0, TESTS)
 
 from integration.run import playbook_env  # noqa: E402  pylint: disable=wrong-import-position
 from integration.run import check_prerequisites  # noqa: E402  pylint: disable=wrong-import-position
+from testbed.kms import connected_store  # noqa: E402  pylint: disable=wrong-import-position
+from testbed.kms import create_store as plain_store  # noqa: E402  pylint: disable=wrong-import-position
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # The registered results, by step name, as callback_plugins/e2e_results.py writes them.
@@ -174,50 +173,6 @@ class Pending(object):
 
 
 # -- out of band -----------------------------------------------------------------------------------
-def kms_client(bed):
-    """Plain boto3 against the emulator, without retries: what it reads is what KMS says now."""
-    return boto3.client(
-        "kms",
-        endpoint_url=bed["kms_endpoint_url"],
-        region_name=bed["aws_region"],
-        aws_access_key_id=bed["aws_access_key"],
-        aws_secret_access_key=bed["aws_secret_key"],
-        config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
-    )
-
-
-def api_credential(credential):
-    return {"AccessKeyId": credential["access_key_id"], "RawSecretAccessKey": credential["raw_secret_access_key"]}
-
-
-def describe(kms, store_id):
-    return kms.describe_custom_key_stores(CustomKeyStoreId=store_id)["CustomKeyStores"][0]
-
-
-def wait_for(kms, store_id, states, timeout=15.0, interval=0.05):
-    """Poll until the store is in one of ``states``; returns its entry."""
-    deadline = time.monotonic() + timeout
-    while True:
-        entry = describe(kms, store_id)
-        if entry["ConnectionState"] in states:
-            return entry
-        if time.monotonic() > deadline:
-            raise AssertionError("store %s is still %s after %s s" % (store_id, entry["ConnectionState"], timeout))
-        time.sleep(interval)
-
-
 def create_store(kms, bed, name, instance="primary", connected=True):
     """A PUBLIC_ENDPOINT store on a proxy instance, with its live credential; connected unless asked not to."""
-    proxy = bed["xks_proxy_" + instance]
-    store_id = kms.create_custom_key_store(
-        CustomKeyStoreName=name,
-        CustomKeyStoreType="EXTERNAL_KEY_STORE",
-        XksProxyConnectivity="PUBLIC_ENDPOINT",
-        XksProxyUriEndpoint=proxy["endpoint"],
-        XksProxyUriPath=proxy["uri_path"],
-        XksProxyAuthenticationCredential=api_credential(proxy["credentials"][0]),
-    )["CustomKeyStoreId"]
-    if connected:
-        kms.connect_custom_key_store(CustomKeyStoreId=store_id)
-        wait_for(kms, store_id, ("CONNECTED",))
-    return store_id
+    return connected_store(kms, bed, name, instance) if connected else plain_store(kms, bed, name, instance)

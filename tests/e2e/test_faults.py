@@ -14,9 +14,9 @@ import time
 import pytest
 
 from harness import create_store
-from harness import describe
 from harness import step
-from harness import wait_for
+from testbed.kms import describe
+from testbed.kms import wait_for
 
 MODULE = "kms.xks.xks_keystore"
 STORE = "e2e-faults"

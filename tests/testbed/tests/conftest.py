@@ -9,7 +9,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 import testbed  # noqa: E402  pylint: disable=wrong-import-position
-from testbed_helpers import kms_client  # noqa: E402  pylint: disable=wrong-import-position
+from testbed.kms import kms_client  # noqa: E402  pylint: disable=wrong-import-position
 
 # Short transitions keep the suite fast; tests that need another value set it through the admin API.
 CONNECT_DELAY = 0.3

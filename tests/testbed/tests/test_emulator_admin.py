@@ -7,7 +7,10 @@ import pytest
 from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError
 
 from testbed import AdminError
-from testbed_helpers import create_store, describe, error_code, kms_client, wait_for
+from testbed.kms import create_store, describe, kms_client, wait_for
+
+
+from testbed_helpers import error_code
 
 
 def _status(excinfo):

@@ -6,7 +6,7 @@ import time
 import pytest
 from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError
 
-from testbed_helpers import connected_store, create_store, describe
+from testbed.kms import connected_store, create_store, describe
 
 
 def test_calls_and_transitions_of_a_connect(kms, bed, emulator):

@@ -6,7 +6,9 @@ import re
 import pytest
 from botocore.exceptions import ClientError
 
-from testbed_helpers import api_credential, create_store, error_code, store_arguments, wait_for
+from testbed.kms import api_credential, create_store, store_arguments, wait_for
+
+from testbed_helpers import error_code
 
 SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")

@@ -8,7 +8,10 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
-from testbed_helpers import connected_store, create_store, describe, error_code, wait_for
+from testbed.kms import connected_store, create_store, describe, wait_for
+
+
+from testbed_helpers import error_code
 
 
 def test_new_store_is_disconnected_and_described(kms, bed):

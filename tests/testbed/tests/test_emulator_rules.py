@@ -7,7 +7,9 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from testbed_helpers import api_credential, create_store, describe, error_code, kms_client, store_arguments
+from testbed.kms import api_credential, create_store, describe, kms_client, store_arguments
+
+from testbed_helpers import error_code
 
 SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
 OTHER_SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0fedcba9876543210"

@@ -4,7 +4,9 @@
 import pytest
 from botocore.exceptions import ClientError
 
-from testbed_helpers import api_credential, connected_store, create_store, describe, error_code, wait_for
+from testbed.kms import api_credential, connected_store, create_store, describe, wait_for
+
+from testbed_helpers import error_code
 
 SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
 
