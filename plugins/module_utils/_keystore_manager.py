@@ -31,7 +31,7 @@ from ansible_collections.kms.xks.plugins.module_utils._plan import predict_entry
 from ansible_collections.kms.xks.plugins.module_utils._plan import update_parameters
 from ansible_collections.kms.xks.plugins.module_utils._preflight import preflight
 from ansible_collections.kms.xks.plugins.module_utils._validation import XksValidationError
-from ansible_collections.kms.xks.plugins.module_utils._validation import read_proxy_configuration_file
+from ansible_collections.kms.xks.plugins.module_utils._validation import proxy_path_and_credential
 from ansible_collections.kms.xks.plugins.module_utils._validation import validate_create
 from ansible_collections.kms.xks.plugins.module_utils._validation import validate_keystore_options
 from ansible_collections.kms.xks.plugins.module_utils._waiter import CONNECTED
@@ -104,14 +104,10 @@ class KeystoreManager:
         if errors:
             raise KeystoreFailure(" ".join(errors))
         desired = {option: self.params.get(option) for option, _param, _member, _offline in PROPERTIES}
-        desired[CREDENTIAL_OPTION] = self.params.get(CREDENTIAL_OPTION)
-        if self.params.get("xks_proxy_configuration_file"):
-            try:
-                uri_path, credential = read_proxy_configuration_file(self.params["xks_proxy_configuration_file"])
-            except XksValidationError as e:
-                raise KeystoreFailure(str(e))
-            self.module.add_secret(credential["raw_secret_access_key"])
-            desired["xks_proxy_uri_path"], desired[CREDENTIAL_OPTION] = uri_path, credential
+        try:
+            desired["xks_proxy_uri_path"], desired[CREDENTIAL_OPTION] = proxy_path_and_credential(self.params, self.module.add_secret)
+        except XksValidationError as e:
+            raise KeystoreFailure(str(e))
         if self.params.get("id") is None:
             desired["name"] = None  # the name identifies the store; it is not a rename
         return desired

@@ -20,8 +20,10 @@ try:
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
+
+    HAS_BOTOCORE = True
 except ImportError:
-    pass  # the modules report a missing botocore
+    HAS_BOTOCORE = False  # the modules report it
 
 SIGNING_SERVICE = "kms-xks-proxy"
 # KMS always calls the proxy on port 443: XksProxyUriEndpoint cannot carry a port.

@@ -17,15 +17,10 @@ from ansible_collections.kms.xks.plugins.module_utils._validation import XksVali
 from ansible_collections.kms.xks.plugins.module_utils._validation import check_credential
 from ansible_collections.kms.xks.plugins.module_utils._validation import check_endpoint
 from ansible_collections.kms.xks.plugins.module_utils._validation import check_value
-from ansible_collections.kms.xks.plugins.module_utils._validation import read_proxy_configuration_file
+from ansible_collections.kms.xks.plugins.module_utils._validation import proxy_path_and_credential
 
-try:
-    # _proxy_client signs the request with botocore but imports it quietly; the module must say it is missing.
-    import botocore  # noqa: F401 pylint: disable=unused-import
-
-    HAS_BOTOCORE = True
-except ImportError:
-    HAS_BOTOCORE = False
+# The client signs with botocore and imports it quietly; the module reports it missing.
+HAS_BOTOCORE = proxy.HAS_BOTOCORE
 
 # What to do about each outcome that is not healthy, and what KMS itself would report in that case
 # (the exception of Create/UpdateCustomKeyStore / the ConnectionErrorCode of ConnectCustomKeyStore).
@@ -79,16 +74,12 @@ def health_check_inputs(params, add_secret):
     ``add_secret`` masks the secret read from a configuration file in every output.
     """
     errors = [check_endpoint("xks_proxy_uri_endpoint", params["xks_proxy_uri_endpoint"])]
-    if params.get("xks_proxy_configuration_file"):
-        try:
-            uri_path, credential = read_proxy_configuration_file(params["xks_proxy_configuration_file"])
-        except XksValidationError as e:
-            errors.append(str(e))
-            uri_path = credential = None
-        else:
-            add_secret(credential["raw_secret_access_key"])
-    else:
-        uri_path, credential = params["xks_proxy_uri_path"], params["xks_proxy_authentication_credential"]
+    try:
+        uri_path, credential = proxy_path_and_credential(params, add_secret)
+    except XksValidationError as e:
+        errors.append(str(e))
+        uri_path = credential = None
+    if not params.get("xks_proxy_configuration_file"):  # the file's values were checked as it was read
         errors.append(check_value("xks_proxy_uri_path", uri_path, URI_PATH_RULE))
         errors.extend(check_credential("xks_proxy_authentication_credential", credential))
     if params["timeout"] <= 0:

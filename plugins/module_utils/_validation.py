@@ -179,3 +179,16 @@ def read_proxy_configuration_file(path, label="xks_proxy_configuration_file"):
     except (IOError, OSError, UnicodeDecodeError) as e:
         raise XksValidationError("%s: cannot read %s: %s." % (label, path, getattr(e, "strerror", None) or type(e).__name__))
     return parse_proxy_configuration(text, label)
+
+
+def proxy_path_and_credential(params, add_secret):
+    """(uri_path, credential) from xks_proxy_configuration_file when given, else from the options.
+
+    ``add_secret`` is called with the secret read from the file, so that it is masked in every output
+    like a no_log option. Raises XksValidationError for a bad file.
+    """
+    if not params.get("xks_proxy_configuration_file"):
+        return params.get("xks_proxy_uri_path"), params.get("xks_proxy_authentication_credential")
+    uri_path, credential = read_proxy_configuration_file(params["xks_proxy_configuration_file"])
+    add_secret(credential["raw_secret_access_key"])
+    return uri_path, credential
