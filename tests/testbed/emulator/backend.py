@@ -40,7 +40,7 @@ def _check_connectivity_fields(proxy):
 class CustomKeyStoreBackend(object):
     """Mixed into moto.kms.models.KmsBackend by patch.install()."""
 
-    # keys, create_key, delete_key, account_id and region_name come from KmsBackend.
+    # keys, delete_key, account_id, region_name and keys_in_store (keys.py) come from KmsBackend.
     # pylint: disable=no-member
 
     @property
@@ -205,25 +205,6 @@ class CustomKeyStoreBackend(object):
                 raise errors.CustomKeyStoreHasCMKsException(
                     "Custom key store %s contains %d KMS key(s) (keys pending deletion count too)" % (store.id, len(keys)))
             registry.remove(store_id)
-
-    def keys_in_store(self, store_id):
-        return [key for key in self.keys.values() if getattr(key, "custom_key_store_id", None) == store_id]
-
-    def create_xks_key(self, store_id, xks_key_id, key_arguments):
-        """CreateKey with Origin EXTERNAL_KEY_STORE; `key_arguments` are moto's create_key arguments."""
-        registry = self.xks_stores
-        with registry.lock:
-            store = registry.get(store_id)
-            if store.state != CONNECTED:
-                raise errors.CustomKeyStoreInvalidStateException(
-                    "Custom key store %s is %s; KMS keys can be created only in a CONNECTED store" % (store.id, store.state))
-            for key in self.keys_in_store(store_id):
-                if key.xks_key_id == xks_key_id:
-                    raise errors.XksKeyAlreadyInUseException("External key %s is already used by KMS key %s" % (xks_key_id, key.id))
-            key = self.create_key(origin="EXTERNAL_KEY_STORE", **key_arguments)
-            key.custom_key_store_id = store_id
-            key.xks_key_id = xks_key_id
-        return key
 
     def xks_store_state(self, store_id):
         """The state of a store, or None when it does not exist (used for KeyState of its keys)."""

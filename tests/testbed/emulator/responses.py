@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Request parsing for the six custom-key-store actions (and CreateKey in a store): methods that
+"""Request parsing for the six custom-key-store actions: methods that
 patch.py adds to moto's KmsResponse. Rules live in backend.py; shapes are checked here.
 """
 
@@ -42,7 +42,7 @@ def _reject_cloudhsm_members(params):
 class CustomKeyStoreResponses(object):
     """Mixed into moto.kms.responses.KmsResponse by patch.install()."""
 
-    # body, kms_backend and moto_create_key come from KmsResponse.
+    # body and kms_backend come from KmsResponse.
     # pylint: disable=no-member
 
     def _xks_params(self):
@@ -134,27 +134,3 @@ class CustomKeyStoreResponses(object):
     def delete_custom_key_store(self):
         self.kms_backend.delete_custom_key_store(self._store_id_param())
         return _EMPTY
-
-    def create_key(self):
-        """CreateKey; requests for a key in an external key store are handled here, the rest by moto."""
-        params = self._xks_params()
-        if params.get("Origin") != "EXTERNAL_KEY_STORE" and params.get("CustomKeyStoreId") is None and params.get("XksKeyId") is None:
-            return self.moto_create_key()
-        check = Checker()
-        for name in ("CustomKeyStoreId", "XksKeyId"):
-            check.required(name, params.get(name))
-            check.member(name, params.get(name))
-        check.done()
-        if params.get("Origin") != "EXTERNAL_KEY_STORE":
-            raise errors.UnsupportedOperationException("A KMS key in an external key store needs Origin EXTERNAL_KEY_STORE")
-        if (params.get("KeySpec") or params.get("CustomerMasterKeySpec") or "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT" \
-                or params.get("KeyUsage", "ENCRYPT_DECRYPT") != "ENCRYPT_DECRYPT" or params.get("MultiRegion"):
-            raise errors.UnsupportedOperationException("External key stores support only single-Region symmetric encryption keys")
-        key = self.kms_backend.create_xks_key(params["CustomKeyStoreId"], params["XksKeyId"], {
-            "policy": params.get("Policy"),
-            "key_usage": "ENCRYPT_DECRYPT",
-            "key_spec": "SYMMETRIC_DEFAULT",
-            "description": params.get("Description"),
-            "tags": params.get("Tags"),
-        })
-        return json.dumps(key.to_dict())

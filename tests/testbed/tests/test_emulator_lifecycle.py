@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from testbed.kms import connected_store, create_store, describe, wait_for
 
 
-from testbed_helpers import error_code
+from testbed_helpers import error_code, external_key_id
 
 
 def test_new_store_is_disconnected_and_described(kms, bed):
@@ -137,18 +137,19 @@ def test_delete_needs_disconnected(kms, bed):
 
 def test_keys_in_a_store(kms, bed, emulator):
     store_id = create_store(kms, bed)
+    xks_key_id = external_key_id(bed)
     with pytest.raises(ClientError) as excinfo:
-        kms.create_key(Origin="EXTERNAL_KEY_STORE", CustomKeyStoreId=store_id, XksKeyId="ext-1")
+        kms.create_key(Origin="EXTERNAL_KEY_STORE", CustomKeyStoreId=store_id, XksKeyId=xks_key_id)
     assert error_code(excinfo) == "CustomKeyStoreInvalidStateException"
     kms.connect_custom_key_store(CustomKeyStoreId=store_id)
     wait_for(kms, store_id, ("CONNECTED",))
-    metadata = kms.create_key(Origin="EXTERNAL_KEY_STORE", CustomKeyStoreId=store_id, XksKeyId="ext-1")["KeyMetadata"]
+    metadata = kms.create_key(Origin="EXTERNAL_KEY_STORE", CustomKeyStoreId=store_id, XksKeyId=xks_key_id)["KeyMetadata"]
     assert metadata["CustomKeyStoreId"] == store_id
-    assert metadata["XksKeyConfiguration"] == {"Id": "ext-1"}
+    assert metadata["XksKeyConfiguration"] == {"Id": xks_key_id}
     assert metadata["Origin"] == "EXTERNAL_KEY_STORE"
     assert metadata["KeyState"] == "Enabled"
     with pytest.raises(ClientError) as excinfo:
-        kms.create_key(Origin="EXTERNAL_KEY_STORE", CustomKeyStoreId=store_id, XksKeyId="ext-1")
+        kms.create_key(Origin="EXTERNAL_KEY_STORE", CustomKeyStoreId=store_id, XksKeyId=xks_key_id)
     assert error_code(excinfo) == "XksKeyAlreadyInUseException"
 
     kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
@@ -175,7 +176,7 @@ def test_ordinary_keys_still_work(kms):
 def test_xks_key_needs_the_external_origin(kms, bed):
     store_id = connected_store(kms, bed)
     with pytest.raises(ClientError) as excinfo:
-        kms.create_key(CustomKeyStoreId=store_id, XksKeyId="ext-1")
+        kms.create_key(CustomKeyStoreId=store_id, XksKeyId=external_key_id(bed))
     assert error_code(excinfo) == "UnsupportedOperationException"
     with pytest.raises(ClientError) as excinfo:
         kms.create_key(Origin="EXTERNAL_KEY_STORE", CustomKeyStoreId="cks-00000000000000000", XksKeyId="ext-1")

@@ -80,3 +80,11 @@ def decrypt(bed, key_id, sealed, aad=None, instance="primary", **overrides):
     members.update(overrides)
     members = {name: value for name, value in members.items() if value is not None}
     return key_request(bed, "decrypt", key_id, instance=instance, **members)
+
+
+def external_key_id(bed, instance="primary", usage=("ENCRYPT", "DECRYPT"), status="ENABLED", skip=()):
+    """The id of an external key of the instance's start path (testbed.json) with exactly that usage and status."""
+    for key in bed["xks_proxy_" + instance]["external_keys"]:
+        if sorted(key["key_usage"]) == sorted(usage) and key["key_status"] == status and key["id"] not in skip:
+            return key["id"]
+    raise LookupError("no external key with usage %s and status %s on %s" % (usage, status, instance))
