@@ -6,12 +6,17 @@ the proxy (its request log), ciphertexts are bound to the encryption context and
 behind the store, and the key is Unavailable while its store is not CONNECTED.
 """
 
+import base64
+import os
+import types
+
 import pytest
 from botocore.exceptions import ClientError
 
+from testbed.emulator import proxy_client, xks_crypto
 from testbed.kms import api_credential, connected_store, wait_for
 
-from testbed_helpers import error_code, external_key_id
+from testbed_helpers import error_code, external_key_id, key_request
 
 CONTEXT = {"purpose": "test-bed", "team": "kms.xks"}
 SECRET = b"the quick brown fox jumps over the lazy dog"
@@ -366,3 +371,39 @@ def test_ordinary_keys_keep_moto_crypto(kms):
     key_id = kms.create_key()["KeyMetadata"]["KeyId"]
     blob = kms.encrypt(KeyId=key_id, Plaintext=SECRET, EncryptionContext=CONTEXT)["CiphertextBlob"]
     assert kms.decrypt(CiphertextBlob=blob, EncryptionContext=CONTEXT)["Plaintext"] == SECRET
+
+
+def test_integrity_value_is_the_spec_example():
+    """Appendix C of the XKS Proxy API spec: AAD || metadata || IV || ciphertext || tag, SHA-256."""
+    aad = b"project=nile,department=marketing"
+    parts = [base64.b64decode(value) for value in ("a2V5X3ZlcnNpb249MQ==", "HMrlRw85cAJUd5Ax", "ghxkK1txeDNn3q8Y", "vBxN2ncH1oEkR8WVXpmyYQ==")]
+    assert base64.b64encode(xks_crypto.integrity_value(aad, *parts)).decode() == "qHA/ImC9h5HsLRXqCyPmWgYx7tzyoTplzILbP0fPXsc="
+
+
+@pytest.mark.parametrize("corrupt", [
+    lambda answer: answer.update(ciphertextDataIntegrityValue=base64.b64encode(bytes(32)).decode()),
+    lambda answer: answer.pop("ciphertextDataIntegrityValue"),
+    lambda answer: answer.update(ciphertextMetadata=base64.b64encode(bytes(21)).decode()),
+    lambda answer: answer.update(authenticationTag=base64.b64encode(bytes(12)).decode()),
+    lambda answer: answer.update(ciphertext=answer["ciphertext"][:-4]),
+], ids=["wrong-cdiv", "no-cdiv", "metadata-over-20-bytes", "short-tag", "short-ciphertext"])
+def test_kms_checks_the_proxys_encrypt_answer(bed, corrupt):
+    """A real proxy Encrypt answer opens; the same answer with one member spoiled is refused as malformed."""
+    key = types.SimpleNamespace(id="1234abcd-12ab-34cd-56ef-1234567890ab", key_material=os.urandom(32))
+    xks_key_id = external_key_id(bed)
+
+    def send(spoil):
+        def call(operation, fields):
+            response = key_request(bed, operation, xks_key_id, **fields)
+            assert response.status_code == 200
+            answer = response.json()
+            if spoil:
+                corrupt(answer)
+            return answer
+        return call
+
+    blob = xks_crypto.encrypt(key, SECRET, CONTEXT, send(False))
+    assert xks_crypto.decrypt(key, blob, CONTEXT, send(False)) == SECRET
+    with pytest.raises(proxy_client.ProxyFailure) as excinfo:
+        xks_crypto.encrypt(key, SECRET, CONTEXT, send(True))
+    assert excinfo.value.cause == proxy_client.MALFORMED
