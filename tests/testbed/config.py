@@ -12,6 +12,8 @@ PROXY_PORT = 443
 REGION = "us-east-1"
 # moto's default account: any dummy credential maps to it.
 ACCOUNT_ID = "123456789012"
+# Another account, the owner of the test bed's cross-account VPC endpoint services.
+OTHER_ACCOUNT_ID = "111122223333"
 DUMMY_AWS_ACCESS_KEY = "KMSXKSTESTBEDDUMMY"
 DUMMY_AWS_SECRET_KEY = "kms-xks-testbed-dummy-aws-secret"
 

@@ -21,6 +21,7 @@ from . import config
 from .client import call
 from .credentials import new_credential
 from . import pki
+from .emulator import vpc
 
 STATE_FILE = "testbed.json"
 PROCESS_FILE = "processes.json"
@@ -139,6 +140,8 @@ def _layout(state_dir, emulator_port, proxy_admin_port, region):
         }
         for host in spec["hostnames"]:
             public["xks_host_map"][host] = spec["address"]
+    targets = {name: spec["address"] for name, spec in config.PROXY_INSTANCES.items()}
+    public["xks_vpc_endpoint_services"] = vpc.default_services(region, config.ACCOUNT_ID, config.OTHER_ACCOUNT_ID, targets)
     return instances, public
 
 
@@ -209,7 +212,8 @@ def start(state_dir, connect_delay=config.CONNECT_DELAY, disconnect_delay=config
     _write_json(os.path.join(state_dir, EMULATOR_CONFIG), {
         "host": config.EMULATOR_HOST, "port": emulator_port,
         "settings": {"connect_delay": connect_delay, "disconnect_delay": disconnect_delay, "health_timeout_ms": health_timeout_ms,
-                     "ca_file": pem["ca_file"], "host_map": public["xks_host_map"]},
+                     "ca_file": pem["ca_file"], "host_map": public["xks_host_map"],
+                     "vpc_endpoint_services": vpc.registry(public["xks_vpc_endpoint_services"])},
     })
 
     processes = {}

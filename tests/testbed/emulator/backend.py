@@ -7,7 +7,7 @@ change is checked again under the lock before it is applied.
 
 import sys
 
-from . import errors, health
+from . import errors, health, vpc
 from .faults import CONNECT_FAILED, FAULTS
 from .scheduler import SCHEDULER
 from .settings import SETTINGS
@@ -48,7 +48,21 @@ class CustomKeyStoreBackend(object):
         return registry
 
     def _health(self, proxy, operation):
-        return health.check(proxy.endpoint, proxy.uri_path, proxy.access_key_id, proxy.secret, self.region_name, operation, SETTINGS)
+        # A VPC store's requests go through its endpoint service, to the address the registry maps it to.
+        address = vpc.address(SETTINGS.services(), proxy) if proxy.connectivity == VPC else None
+        return health.check(proxy.endpoint, proxy.uri_path, proxy.access_key_id, proxy.secret, self.region_name, operation, SETTINGS,
+                            address=address)
+
+    def _vpc_problem(self, proxy):
+        """What KMS finds wrong with a VPC store's endpoint service (None: nothing, or not a VPC store)."""
+        if proxy.connectivity != VPC:
+            return None
+        return vpc.problem(SETTINGS.services(), proxy, self.account_id, self.region_name)
+
+    def _check_vpc_endpoint_service(self, proxy):
+        found = self._vpc_problem(proxy)
+        if found:
+            raise errors.error_class(found.exception)(found.message)
 
     def create_custom_key_store(self, name, proxy):
         """`proxy`: a ProxySettings with every member the request gave; returns the new store id."""
@@ -59,6 +73,7 @@ class CustomKeyStoreBackend(object):
         with registry.lock:
             self._check_quota()
             registry.check_unique(name, proxy)
+        self._check_vpc_endpoint_service(proxy)
         if proxy.connectivity == PUBLIC:
             # KMS tests a public endpoint at creation; a VPC endpoint only when connecting.
             _raise_for(self._health(proxy, "CreateCustomKeyStore"), "CreateCustomKeyStore")
@@ -94,6 +109,7 @@ class CustomKeyStoreBackend(object):
             proxy = self._merged_proxy(store, changes)
             registry.check_unique(name, proxy, exclude_id=store.id)
             before = store.proxy
+        self._check_vpc_endpoint_service(proxy)
         _raise_for(self._health(proxy, "UpdateCustomKeyStore"), "UpdateCustomKeyStore")
         with registry.lock:
             if store.proxy is not before or registry.get(store_id) is not store:
@@ -173,7 +189,14 @@ class CustomKeyStoreBackend(object):
                 store.error_code = code
 
     def _connect_check(self, proxy):
-        """The ConnectionErrorCode a connect attempt ends with (None: CONNECTED); the detail goes to the log."""
+        """The ConnectionErrorCode a connect attempt ends with (None: CONNECTED); the detail goes to the log.
+
+        For a VPC store KMS first checks the endpoint service (and creates its interface endpoint), then sends GetHealthStatus.
+        """
+        found = self._vpc_problem(proxy)
+        if found:
+            sys.stderr.write("testbed: ConnectCustomKeyStore: %s\n" % found.message)
+            return found.code
         outcome = self._health(proxy, "ConnectCustomKeyStore")
         if not outcome.healthy:
             sys.stderr.write("testbed: ConnectCustomKeyStore health check failed: %s\n" % outcome.reason)

@@ -10,7 +10,8 @@ from testbed.kms import api_credential, create_store, store_arguments, wait_for
 
 from testbed_helpers import error_code
 
-SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
+# The test bed's valid VPC endpoint service (testbed.json xks_vpc_endpoint_services.valid).
+SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-example"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 # Proxy fault -> (exception of CreateCustomKeyStore, ConnectionErrorCode of a connect attempt).
