@@ -117,7 +117,7 @@ class CustomKeyStoreBackend(object):
             self._check_updatable(store, changes)
             registry.check_unique(name, proxy, exclude_id=store.id)
             store.name = name
-            store.proxy = proxy
+            store.change_proxy(proxy, SETTINGS.consistency_delay)
 
     @staticmethod
     def _check_updatable(store, changes):
@@ -181,7 +181,7 @@ class CustomKeyStoreBackend(object):
         with registry.lock:
             if store.generation != generation or store.state != CONNECTING:
                 return
-            proxy = store.proxy
+            proxy = store.effective_proxy()
         code = forced["error_code"] if forced else self._connect_check(proxy)
         with registry.lock:
             if store.generation == generation and store.state == CONNECTING:
@@ -250,6 +250,22 @@ class CustomKeyStoreBackend(object):
             key.custom_key_store_id = store_id
             key.xks_key_id = xks_key_id
         return key
+
+    def xks_effective_proxy(self, store_id):
+        """The proxy settings KMS uses now for calls to the store's proxy (crypto, health checks)."""
+        with self.xks_stores.lock:
+            return self.xks_stores.get(store_id).effective_proxy()
+
+    def xks_health_check(self, store_id):
+        """KMS's periodic GetHealthStatus ("KmsHealthCheck") of a store, with the settings in effect; the Outcome.
+
+        It only reports: a CONNECTED store stays CONNECTED whatever the answer.
+        """
+        proxy = self.xks_effective_proxy(store_id)
+        found = self._vpc_problem(proxy)
+        if found:
+            return health.Outcome(found.exception, found.code, found.message, found.message), proxy
+        return self._health(proxy, "KmsHealthCheck"), proxy
 
     def xks_store_state(self, store_id):
         """The state of a store, or None when it does not exist (used for KeyState of its keys)."""
