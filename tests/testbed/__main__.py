@@ -23,6 +23,9 @@ def _parser():
                            help="seconds in DISCONNECTING (default %(default)s)")
     start_cmd.add_argument("--health-timeout-ms", type=int, default=config.HEALTH_TIMEOUT_MS,
                            help="time allowed for one GetHealthStatus (default %(default)s; the spec's is 250)")
+    start_cmd.add_argument("--consistency-delay", type=float, default=config.CONSISTENCY_DELAY,
+                           help="seconds after UpdateCustomKeyStore during which KMS still calls the proxy with the old values "
+                                "(KMS: up to 300; default %(default)s)")
     start_cmd.add_argument("--emulator-port", type=int, default=config.EMULATOR_PORT, help="default %(default)s")
     start_cmd.add_argument("--proxy-admin-port", type=int, default=config.PROXY_ADMIN_PORT, help="default %(default)s")
     start_cmd.add_argument("--region", default=config.REGION, help="Region the proxy accepts signatures for (default %(default)s)")
@@ -38,7 +41,8 @@ def main(argv=None):
             began = time.monotonic()
             bed = start(args.state_dir, connect_delay=args.connect_delay, disconnect_delay=args.disconnect_delay,
                         health_timeout_ms=args.health_timeout_ms, emulator_port=args.emulator_port,
-                        proxy_admin_port=args.proxy_admin_port, region=args.region, timeout=args.timeout)
+                        proxy_admin_port=args.proxy_admin_port, region=args.region, timeout=args.timeout,
+                        consistency_delay=args.consistency_delay)
             # No secrets here: they are only in the 0600 state file.
             print("test bed started in %.1f s" % (time.monotonic() - began))
             print("  kms_endpoint_url    %s" % bed["kms_endpoint_url"])

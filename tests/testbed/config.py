@@ -12,6 +12,8 @@ PROXY_PORT = 443
 REGION = "us-east-1"
 # moto's default account: any dummy credential maps to it.
 ACCOUNT_ID = "123456789012"
+# Another account, the owner of the test bed's cross-account VPC endpoint services.
+OTHER_ACCOUNT_ID = "111122223333"
 DUMMY_AWS_ACCESS_KEY = "KMSXKSTESTBEDDUMMY"
 DUMMY_AWS_SECRET_KEY = "kms-xks-testbed-dummy-aws-secret"
 
@@ -49,10 +51,13 @@ SPARE_CREDENTIALS = 2
 CONNECT_DELAY = 1.0
 DISCONNECT_DELAY = 1.0
 
-# Time KMS allows the proxy for one GetHealthStatus, in ms. The spec says 250 ms; a fresh TLS
-# handshake plus a request on a loaded 2-core box can approach that, so the test bed default
-# leaves headroom (see README, "Timeouts").
-HEALTH_TIMEOUT_MS = 1000
+# Time KMS allows the proxy for one call, in ms: the spec's 250 ms (README, "Timeouts", has the
+# measurements on a loaded 2-core machine).
+HEALTH_TIMEOUT_MS = 250
+
+# Seconds after UpdateCustomKeyStore during which KMS still calls the proxy with the old values and
+# credential (real KMS: "up to five minutes"). 0: changes are effective at once.
+CONSISTENCY_DELAY = 0.0
 
 # How long `start` waits for both services to answer.
 START_TIMEOUT = 30.0

@@ -23,6 +23,7 @@ from . import config
 from .client import call
 from .credentials import new_credential, new_key_material
 from . import pki
+from .emulator import vpc
 
 STATE_FILE = "testbed.json"
 PROCESS_FILE = "processes.json"
@@ -146,6 +147,8 @@ def _layout(state_dir, emulator_port, proxy_admin_port, region):
         }
         for host in spec["hostnames"]:
             public["xks_host_map"][host] = spec["address"]
+    targets = {name: spec["address"] for name, spec in config.PROXY_INSTANCES.items()}
+    public["xks_vpc_endpoint_services"] = vpc.default_services(region, config.ACCOUNT_ID, config.OTHER_ACCOUNT_ID, targets)
     return instances, public
 
 
@@ -199,7 +202,8 @@ def _wait_until_answering(state_dir, processes, public, timeout):
 
 def start(state_dir, connect_delay=config.CONNECT_DELAY, disconnect_delay=config.DISCONNECT_DELAY,
           health_timeout_ms=config.HEALTH_TIMEOUT_MS, emulator_port=config.EMULATOR_PORT,
-          proxy_admin_port=config.PROXY_ADMIN_PORT, region=config.REGION, timeout=config.START_TIMEOUT):
+          proxy_admin_port=config.PROXY_ADMIN_PORT, region=config.REGION, timeout=config.START_TIMEOUT,
+          consistency_delay=config.CONSISTENCY_DELAY):
     """Start both services in the background; return the testbed.json document once they answer."""
     state_dir = os.path.abspath(state_dir)
     os.makedirs(state_dir, mode=0o700, exist_ok=True)
@@ -218,6 +222,7 @@ def start(state_dir, connect_delay=config.CONNECT_DELAY, disconnect_delay=config
     public["xks_connect_delay"] = connect_delay
     public["xks_disconnect_delay"] = disconnect_delay
     public["xks_health_timeout_ms"] = health_timeout_ms
+    public["xks_consistency_delay"] = consistency_delay
     _write_json(os.path.join(state_dir, KEY_MATERIAL_FILE), _key_material(instances))
     _write_json(os.path.join(state_dir, PROXY_CONFIG), {
         "region": region, "admin_host": config.PROXY_ADMIN_HOST, "admin_port": proxy_admin_port,
@@ -228,7 +233,9 @@ def start(state_dir, connect_delay=config.CONNECT_DELAY, disconnect_delay=config
     _write_json(os.path.join(state_dir, EMULATOR_CONFIG), {
         "host": config.EMULATOR_HOST, "port": emulator_port,
         "settings": {"connect_delay": connect_delay, "disconnect_delay": disconnect_delay, "health_timeout_ms": health_timeout_ms,
-                     "ca_file": pem["ca_file"], "host_map": public["xks_host_map"]},
+                     "consistency_delay": consistency_delay,
+                     "ca_file": pem["ca_file"], "host_map": public["xks_host_map"],
+                     "vpc_endpoint_services": vpc.registry(public["xks_vpc_endpoint_services"])},
     })
 
     processes = {}

@@ -4,13 +4,15 @@
 Admin routes (JSON in, JSON out):
   GET  /_testbed/health                      liveness
   GET  /_testbed/settings                    delays, health-check timeout, host map
-  POST /_testbed/settings                    change any of connect_delay, disconnect_delay, health_timeout_ms, host_map
+  POST /_testbed/settings                    change any of connect_delay, disconnect_delay, health_timeout_ms,
+                                             consistency_delay, host_map, vpc_endpoint_services
   GET  /_testbed/calls                       KMS calls and store state transitions since the last clear (calls.py)
   POST /_testbed/calls/clear                 forget them
   GET  /_testbed/faults                      armed faults
   POST /_testbed/faults                      arm {"operation", "fault", "count"[, "error_code"]}
   POST /_testbed/faults/clear                disarm all
   POST /_testbed/keys/purge-pending-deletion end the waiting period of keys pending deletion
+  POST /_testbed/stores/health-check         KMS's periodic GetHealthStatus of {"custom_key_store_id"}, now
   POST /_testbed/reset                       no stores, no keys, no faults, start settings, empty call log
 """
 
@@ -91,6 +93,16 @@ class AdminActions(object):
     def purge_pending_deletion(self, body):
         return {"deleted": [key_id for backend in _all_kms_backends() for key_id in backend.purge_pending_deletion()]}
 
+    def health_check(self, body):
+        """KMS's periodic health check of one store, now, with the proxy settings KMS uses (see consistency.py)."""
+        store_id = body.get("custom_key_store_id")
+        for backend in _all_kms_backends():
+            if store_id in {store.id for store in backend.xks_stores.all()}:
+                outcome, proxy = backend.xks_health_check(store_id)
+                return {"healthy": outcome.healthy, "connection_error_code": outcome.code, "exception": outcome.exception,
+                        "access_key_id": proxy.access_key_id, "uri_endpoint": proxy.endpoint, "uri_path": proxy.uri_path}
+        raise ValueError("no custom key store %r" % (store_id,))
+
     def reset(self, body):
         SCHEDULER.cancel_all()
         FAULTS.clear()
@@ -110,6 +122,7 @@ ROUTES = {
     ("POST", "/faults"): "arm_fault",
     ("POST", "/faults/clear"): "clear_faults",
     ("POST", "/keys/purge-pending-deletion"): "purge_pending_deletion",
+    ("POST", "/stores/health-check"): "health_check",
     ("POST", "/reset"): "reset",
 }
 

@@ -8,6 +8,7 @@ from moto.core.utils import unix_time
 
 from . import errors
 from .calls import CALLS
+from .consistency import Lagging
 
 CONNECTED = "CONNECTED"
 CONNECTING = "CONNECTING"
@@ -42,13 +43,26 @@ class CustomKeyStore(object):
     def __init__(self, name, proxy):
         self.id = new_store_id()
         self.name = name
-        self.proxy = proxy
+        self._proxy = Lagging(proxy)
         self.creation_date = unix_time()
         self._state = None
         self.state = DISCONNECTED
         self.error_code = None
         # Bumped by every connect/disconnect, so a timer of an earlier transition does nothing.
         self.generation = 0
+
+    @property
+    def proxy(self):
+        """The proxy settings as stored (what Describe shows and the rules check)."""
+        return self._proxy.current
+
+    def change_proxy(self, proxy, delay):
+        """UpdateCustomKeyStore's new settings; KMS keeps using the old ones for `delay` seconds."""
+        self._proxy.change(proxy, delay)
+
+    def effective_proxy(self):
+        """The settings KMS uses when it calls the proxy (the old ones during the consistency delay)."""
+        return self._proxy.effective()
 
     @property
     def state(self):
