@@ -2,24 +2,16 @@
 """GetHealthStatus as KMS sends it, and how KMS reads the answer.
 
 KMS POSTs `<endpoint><path>/health`, SigV4-signed (`kms-xks-proxy`, the key store's Region,
-SignedHeaders host;x-amz-date), on port 443, with a hard time limit (spec: 250 ms). Each answer
+SignedHeaders host;x-amz-date), on port 443, with a hard time limit (spec: 250 ms); the transport is
+proxy_client.exchange(), shared with the key operations. Each answer
 maps to the exception Create/UpdateCustomKeyStore raise (XKS proxy spec, "KMS Considerations") and to
 the ConnectionErrorCode a connect attempt ends with.
 """
 
-import http.client
 import json
-import socket
-import ssl
-import time
 import uuid
-from urllib.parse import urlsplit
 
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
-
-SERVICE = "kms-xks-proxy"
+from . import proxy_client
 
 UNREACHABLE = "XksProxyUriUnreachableException"
 BAD_CREDENTIAL = "XksProxyIncorrectAuthenticationCredentialException"
@@ -96,15 +88,6 @@ def _malformed(reason):
     return Outcome(BAD_RESPONSE, "XKS_PROXY_INVALID_RESPONSE", reason, MESSAGES["malformed"])
 
 
-def signed_headers(url, body, access_key_id, secret, region):
-    """Headers of a health request; only Host and X-Amz-Date are signed, as KMS does."""
-    request = AWSRequest(method="POST", url=url, data=body)
-    SigV4Auth(Credentials(access_key_id, secret), SERVICE, region).add_auth(request)
-    headers = dict(request.headers.items())
-    headers["Content-Type"] = "application/json"
-    return headers
-
-
 def read_health_document(data):
     """Outcome of a 200 answer, checked against the shape the spec says MUST be present."""
     try:
@@ -148,55 +131,22 @@ def read_error(status, data):
     return Outcome(exception, code, "the proxy answered %d %s" % (status, name), MESSAGES[name])
 
 
+# Transport failures (proxy_client.exchange) -> what a health check makes of them.
+_TRANSPORT_OUTCOMES = {
+    proxy_client.NO_TCP: lambda reason: _unreachable("XKS_PROXY_NOT_REACHABLE", reason),
+    proxy_client.NO_TLS: lambda reason: _unreachable("XKS_PROXY_INVALID_TLS_CONFIGURATION", reason),
+    proxy_client.TIMED_OUT: lambda reason: _unreachable("XKS_PROXY_TIMED_OUT", reason),
+    proxy_client.MALFORMED: _malformed,
+}
+
+
 def check(endpoint, uri_path, access_key_id, secret, region, operation, settings, address=None):
     """Send one GetHealthStatus for KMS operation `operation` and classify the result.
 
     `address`: where to connect (a VPC endpoint service's target); by default the endpoint's host, resolved.
     """
-    host = urlsplit(endpoint).hostname or ""
-    address = address or settings.resolve(host)
-    if address is None:
-        return _unreachable("XKS_PROXY_NOT_REACHABLE", "cannot resolve %s (not in the test bed's host map)" % host)
-    url = endpoint + uri_path + "/health"
-    body = json.dumps({"requestMetadata": {"kmsRequestId": str(uuid.uuid4()), "kmsOperation": operation}}).encode("utf-8")
-    headers = signed_headers(url, body, access_key_id, secret, region)
-    deadline = time.monotonic() + settings.health_timeout_ms / 1000.0
-
-    def remaining():
-        return max(deadline - time.monotonic(), 0.001)
-
-    try:
-        raw = socket.create_connection((address, settings.proxy_port), timeout=remaining())
-    except OSError as exc:
-        return _unreachable("XKS_PROXY_NOT_REACHABLE", "TCP connect to %s:%d failed: %s" % (address, settings.proxy_port, exc))
-    # http.client sends headers and body in two writes: without this, Nagle + delayed ACK add ~40 ms.
-    raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    connection = None
-    try:
-        context = ssl.create_default_context(cafile=settings.ca_file)
-        context.minimum_version = ssl.TLSVersion.TLSv1_2
-        raw.settimeout(remaining())
-        try:
-            tls = context.wrap_socket(raw, server_hostname=host)
-        except socket.timeout:
-            return _unreachable("XKS_PROXY_TIMED_OUT", "TLS handshake timed out")
-        except (ssl.SSLError, ssl.CertificateError, OSError) as exc:
-            return _unreachable("XKS_PROXY_INVALID_TLS_CONFIGURATION", "TLS handshake failed: %s" % exc)
-        connection = http.client.HTTPSConnection(host, context=context)
-        connection.sock = tls
-        try:
-            connection.request("POST", urlsplit(url).path, body=body, headers=headers)
-            tls.settimeout(remaining())
-            response = connection.getresponse()
-            data = response.read()
-        except socket.timeout:
-            return _unreachable("XKS_PROXY_TIMED_OUT", "no answer within %d ms" % settings.health_timeout_ms)
-        except (http.client.HTTPException, OSError) as exc:
-            return _malformed("the proxy broke off the exchange: %s" % exc)
-        if time.monotonic() > deadline:
-            return _unreachable("XKS_PROXY_TIMED_OUT", "answer came after %d ms" % settings.health_timeout_ms)
-        return read_health_document(data) if response.status == 200 else read_error(response.status, data)
-    finally:
-        if connection is not None:
-            connection.close()
-        raw.close()
+    document = {"requestMetadata": {"kmsRequestId": str(uuid.uuid4()), "kmsOperation": operation}}
+    reply = proxy_client.exchange(endpoint, uri_path + "/health", document, access_key_id, secret, region, settings, address)
+    if reply.failure:
+        return _TRANSPORT_OUTCOMES[reply.failure](reply.reason)
+    return read_health_document(reply.body) if reply.status == 200 else read_error(reply.status, reply.body)

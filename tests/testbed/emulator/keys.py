@@ -19,7 +19,7 @@ import uuid
 from moto.core.utils import unix_time
 from moto.kms.models import kms_backends
 
-from . import errors, key_errors, proxy_client, xks_crypto
+from . import errors, key_errors, proxy_client, vpc, xks_crypto
 from .settings import SETTINGS
 from .stores import CONNECTED
 from .validation import Checker
@@ -191,6 +191,11 @@ class XksKeyBackend(object):
                 raise errors.XksKeyAlreadyInUseException(
                     "The external key %s is already associated with KMS key %s in this external key store" % (xks_key_id, key.arn))
 
+    def _target(self, proxy):
+        """Where KMS sends a store's key operations: the settings in effect (eventual consistency after an
+        update), through the VPC endpoint service's target for a VPC store."""
+        return proxy_client.Target(proxy, self.region_name, SETTINGS, vpc.address(SETTINGS.services(), proxy))
+
     def _connected_store(self, store_id):
         """The store, which must be CONNECTED for CreateKey; call under the registry lock."""
         store = self.xks_stores.get(store_id)
@@ -203,11 +208,11 @@ class XksKeyBackend(object):
         """CreateKey with Origin EXTERNAL_KEY_STORE; `key_arguments` are moto's create_key arguments."""
         registry = self.xks_stores
         with registry.lock:
-            proxy = self._connected_store(store_id).proxy
+            proxy = self._connected_store(store_id).effective_proxy()
             self._check_xks_key_free(store_id, xks_key_id)
         call = current_call(self.account_id, "CreateKey")
         try:
-            answer = proxy_client.key_operation(proxy, self.region_name, SETTINGS, xks_key_id, "metadata", call)
+            answer = proxy_client.key_operation(self._target(proxy), xks_key_id, "metadata", call)
         except proxy_client.ProxyFailure as failure:
             raise create_key_error(failure)
         _check_external_key(answer)
@@ -227,7 +232,7 @@ class XksKeyBackend(object):
         return key.key_state if self.xks_store_state(key.custom_key_store_id) == CONNECTED else UNAVAILABLE
 
     def _usable_store_proxy(self, key):
-        """The store's proxy settings when the key may be used for crypto; else KMS's refusal (key-state table)."""
+        """The store's proxy settings in effect when the key may be used for crypto; else KMS's refusal (key-state table)."""
         with self.xks_stores.lock:
             state = self.xks_key_state(key)
             if state == DISABLED:
@@ -236,14 +241,14 @@ class XksKeyBackend(object):
                 raise key_errors.KMSInvalidStateException("%s is pending deletion." % key.arn)
             if state == UNAVAILABLE:
                 raise key_errors.KMSInvalidStateException(proxy_client.MESSAGES[proxy_client.NOT_CONNECTED])
-            return self.xks_stores.get(key.custom_key_store_id).proxy
+            return self.xks_stores.get(key.custom_key_store_id).effective_proxy()
 
     def _proxy_sender(self, key, kms_operation):
-        proxy = self._usable_store_proxy(key)
+        target = self._target(self._usable_store_proxy(key))
         call = current_call(self.account_id, kms_operation)
 
         def send(operation, fields):
-            return proxy_client.key_operation(proxy, self.region_name, SETTINGS, key.xks_key_id, operation, call, fields, key.arn)
+            return proxy_client.key_operation(target, key.xks_key_id, operation, call, fields, key.arn)
         return send
 
     def encrypt(self, key_id, plaintext, encryption_context):

@@ -1,9 +1,9 @@
 # -*- coding: utf-8 -*-
 """The key operations KMS sends an XKS proxy (GetKeyMetadata, Encrypt, Decrypt), and how KMS reads the answers.
 
-Every call is one SigV4-signed POST (`kms-xks-proxy`, the store's Region and credential, as the health
-check signs), on port 443 of the resolved address, TLS 1.2+ trusting only the test CA, within the time
-KMS allows one proxy call (the emulator's `health_timeout_ms`; spec: 250 ms). A failure is a
+exchange() is the one transport of every emulator->proxy call (health.py's GetHealthStatus too): a
+SigV4-signed POST (`kms-xks-proxy`, the store's Region and credential), on port 443 of the resolved
+address, TLS 1.2+ trusting only the test CA, within the time KMS allows one proxy call (the emulator's `health_timeout_ms`; spec: 250 ms). A failure is a
 ProxyFailure whose `cause` is the spec's errorName or one of the transport causes below; callers turn
 it into the KMS exception of their operation, always with the message of the spec's "KMS
 Considerations" table (MESSAGES). The proxy's errorMessage is never passed on (spec: KMS only logs it).
@@ -13,10 +13,15 @@ import http.client
 import json
 import socket
 import ssl
+import sys
 import time
 from urllib.parse import urlsplit
 
-from .health import signed_headers
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+SERVICE = "kms-xks-proxy"
 
 # Transport causes (no errorName involved).
 NO_TCP = "no-tcp"
@@ -104,34 +109,49 @@ class ProxyFailure(Exception):
 
 
 class Reply(object):
-    """What came back from one exchange: an HTTP status and body, or a transport failure cause."""
+    """What came back from one exchange: an HTTP status and body, or a transport failure cause.
 
-    def __init__(self, status=None, body=b"", failure=None):
+    `reason` is the test bed's own detail (addresses, TLS library text): for its log, never for a KMS caller.
+    """
+
+    def __init__(self, status=None, body=b"", failure=None, reason=""):
         self.status = status
         self.body = body
         self.failure = failure
+        self.reason = reason
 
 
-def exchange(endpoint, path, document, access_key_id, secret, region, settings):
-    """POST `document` (JSON) to `endpoint` + `path` the way KMS does; returns a Reply, never raises."""
+def signed_headers(url, body, access_key_id, secret, region):
+    """Headers of a request to the proxy; only Host and X-Amz-Date are signed, as KMS does."""
+    request = AWSRequest(method="POST", url=url, data=body)
+    SigV4Auth(Credentials(access_key_id, secret), SERVICE, region).add_auth(request)
+    headers = dict(request.headers.items())
+    headers["Content-Type"] = "application/json"
+    return headers
+
+
+def exchange(endpoint, path, document, access_key_id, secret, region, settings, address=None):
+    """POST `document` (JSON) to `endpoint` + `path` the way KMS does; returns a Reply, never raises.
+
+    `address`: where to connect (a VPC endpoint service's target); by default the endpoint's host, resolved.
+    """
     host = urlsplit(endpoint).hostname or ""
-    address = settings.resolve(host)
+    address = address or settings.resolve(host)
     if address is None:
-        return Reply(failure=NO_TCP)
+        return Reply(failure=NO_TCP, reason="cannot resolve %s (not in the test bed's host map)" % host)
     url = endpoint + path
     body = json.dumps(document).encode("utf-8")
     headers = signed_headers(url, body, access_key_id, secret, region)
-    deadline = time.monotonic() + settings.health_timeout_ms / 1000.0
+    timeout_ms = settings.health_timeout_ms
+    deadline = time.monotonic() + timeout_ms / 1000.0
 
     def remaining():
         return max(deadline - time.monotonic(), 0.001)
 
     try:
         raw = socket.create_connection((address, settings.proxy_port), timeout=remaining())
-    except socket.timeout:
-        return Reply(failure=TIMED_OUT)
-    except OSError:
-        return Reply(failure=NO_TCP)
+    except OSError as exc:
+        return Reply(failure=NO_TCP, reason="TCP connect to %s:%d failed: %s" % (address, settings.proxy_port, exc))
     # http.client writes headers and body separately: without this, Nagle + delayed ACK add ~40 ms.
     raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     connection = None
@@ -142,9 +162,9 @@ def exchange(endpoint, path, document, access_key_id, secret, region, settings):
         try:
             tls = context.wrap_socket(raw, server_hostname=host)
         except socket.timeout:
-            return Reply(failure=TIMED_OUT)
-        except (ssl.SSLError, ssl.CertificateError, OSError):
-            return Reply(failure=NO_TLS)
+            return Reply(failure=TIMED_OUT, reason="TLS handshake timed out")
+        except (ssl.SSLError, ssl.CertificateError, OSError) as exc:
+            return Reply(failure=NO_TLS, reason="TLS handshake failed: %s" % exc)
         connection = http.client.HTTPSConnection(host, context=context)
         connection.sock = tls
         try:
@@ -153,11 +173,11 @@ def exchange(endpoint, path, document, access_key_id, secret, region, settings):
             response = connection.getresponse()
             data = response.read()
         except socket.timeout:
-            return Reply(failure=TIMED_OUT)
-        except (http.client.HTTPException, OSError):
-            return Reply(failure=MALFORMED)
+            return Reply(failure=TIMED_OUT, reason="no answer within %d ms" % timeout_ms)
+        except (http.client.HTTPException, OSError) as exc:
+            return Reply(failure=MALFORMED, reason="the proxy broke off the exchange: %s" % exc)
         if time.monotonic() > deadline:
-            return Reply(failure=TIMED_OUT)
+            return Reply(failure=TIMED_OUT, reason="answer came after %d ms" % timeout_ms)
         return Reply(response.status, data)
     finally:
         if connection is not None:
@@ -203,10 +223,24 @@ class KeyCall(object):
         return metadata
 
 
-def key_operation(proxy, region, settings, xks_key_id, operation, call, fields=None, key_arn=None):
-    """POST <path>/keys/<xks_key_id>/<operation> for a store's ProxySettings; the 200 document or ProxyFailure."""
+def key_operation(target, xks_key_id, operation, call, fields=None, key_arn=None):
+    """POST <path>/keys/<xks_key_id>/<operation> to a Target; the 200 document or ProxyFailure."""
     document = {"requestMetadata": call.metadata(key_arn)}
     document.update(fields or {})
+    proxy = target.proxy
     path = "%s/keys/%s/%s" % (proxy.uri_path, xks_key_id, operation)
-    reply = exchange(proxy.endpoint, path, document, proxy.access_key_id, proxy.secret, region, settings)
+    reply = exchange(proxy.endpoint, path, document, proxy.access_key_id, proxy.secret, target.region, target.settings, target.address)
+    if reply.failure:
+        sys.stderr.write("testbed: %s %s of external key %s failed: %s\n" % (call.kms_operation, operation, xks_key_id, reply.reason))
     return answer_document(reply)
+
+
+class Target(object):
+    """Where KMS sends a store's key operations: its ProxySettings in effect, the Region, the emulator's
+    settings, and the connect address (a VPC endpoint service's target, else None: resolve the host)."""
+
+    def __init__(self, proxy, region, settings, address=None):
+        self.proxy = proxy
+        self.region = region
+        self.settings = settings
+        self.address = address
