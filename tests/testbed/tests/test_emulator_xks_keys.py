@@ -8,13 +8,14 @@ behind the store, and the key is Unavailable while its store is not CONNECTED.
 
 import base64
 import os
+import time
 import types
 
 import pytest
 from botocore.exceptions import ClientError
 
 from testbed.emulator import proxy_client, xks_crypto
-from testbed.kms import api_credential, connected_store, wait_for
+from testbed.kms import api_credential, connected_store, store_arguments, wait_for
 
 from testbed_helpers import error_code, external_key_id, key_request
 
@@ -407,3 +408,50 @@ def test_kms_checks_the_proxys_encrypt_answer(bed, corrupt):
     with pytest.raises(proxy_client.ProxyFailure) as excinfo:
         xks_crypto.encrypt(key, SECRET, CONTEXT, send(True))
     assert excinfo.value.cause == proxy_client.MALFORMED
+
+
+def test_keys_of_a_vpc_store_reach_the_proxy_through_its_endpoint_service(kms, bed, proxy, emulator):
+    """The endpoint service, not the host map, says where the store's private DNS name leads: here, to primary."""
+    service = dict(bed["xks_vpc_endpoint_services"]["valid"], address=bed["xks_proxy_primary"]["address"])
+    emulator.set_settings(vpc_endpoint_services={service["service_name"]: service})
+    arguments = store_arguments(bed, "vpc", "primary", XksProxyConnectivity="VPC_ENDPOINT_SERVICE", XksProxyUriEndpoint=service["endpoint"],
+                                XksProxyVpcEndpointServiceName=service["service_name"], XksProxyVpcEndpointServiceOwner=service["owner"])
+    store_id = kms.create_custom_key_store(**arguments)["CustomKeyStoreId"]
+    kms.connect_custom_key_store(CustomKeyStoreId=store_id)
+    assert wait_for(kms, store_id, ("CONNECTED", "FAILED"))["ConnectionState"] == "CONNECTED"
+    key = create_xks_key(kms, store_id, external_key_id(bed))
+    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=SECRET)["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == SECRET
+    assert key_calls(proxy)[-3:] == [("metadata", "CreateKey", 200), ("encrypt", "Encrypt", 200), ("decrypt", "Decrypt", 200)]
+
+
+def test_credential_rotation_keeps_keys_working_while_kms_catches_up(kms, bed, proxy, emulator):
+    """The rotation guide: new credential on the proxy, UpdateCustomKeyStore, wait, then remove the old one."""
+    delay = 1.0
+    emulator.set_settings(consistency_delay=delay)
+    store_id, key = key_in_store(kms, bed, proxy)
+    primary = bed["xks_proxy_primary"]
+    old, new = primary["credentials"][0], primary["spare_credentials"][0]
+    proxy.add_credential("primary", primary["uri_path"], new)
+    kms.update_custom_key_store(CustomKeyStoreId=store_id, XksProxyAuthenticationCredential=api_credential(new))
+    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=SECRET)["CiphertextBlob"]
+    assert proxy.requests("primary")[-1]["access_key_id"] == old["access_key_id"]  # KMS still signs with the old one
+    time.sleep(delay + 0.2)
+    proxy.remove_credential("primary", primary["uri_path"], old["access_key_id"])
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == SECRET
+    assert proxy.requests("primary")[-1]["access_key_id"] == new["access_key_id"]
+
+
+def test_removing_the_old_credential_too_early_breaks_crypto(kms, bed, proxy, emulator):
+    emulator.set_settings(consistency_delay=30.0)
+    store_id, key = key_in_store(kms, bed, proxy)
+    primary = bed["xks_proxy_primary"]
+    old, new = primary["credentials"][0], primary["spare_credentials"][0]
+    proxy.add_credential("primary", primary["uri_path"], new)
+    kms.update_custom_key_store(CustomKeyStoreId=store_id, XksProxyAuthenticationCredential=api_credential(new))
+    proxy.remove_credential("primary", primary["uri_path"], old["access_key_id"])
+    with pytest.raises(ClientError) as excinfo:
+        kms.encrypt(KeyId=key["KeyId"], Plaintext=SECRET)
+    assert error_code(excinfo) == "KMSInvalidStateException"
+    assert "could not authenticate AWS KMS" in error_message(excinfo)
+    assert key_calls(proxy)[-1] == ("encrypt", "Encrypt", 401)
