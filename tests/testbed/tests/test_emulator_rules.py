@@ -203,6 +203,7 @@ def test_the_secret_is_never_returned(kms, bed):
     store_id = create_store(kms, bed, "secretive")
     kms.connect_custom_key_store(CustomKeyStoreId=store_id)
     headers = {"X-Amz-Target": "TrentService.DescribeCustomKeyStores", "Content-Type": "application/x-amz-json-1.1",
+               "X-Amz-Date": "20240101T000000Z",
                "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=x"}
     for body in ({}, {"CustomKeyStoreId": store_id}, {"CustomKeyStoreName": "secretive"}):
         response = requests.post(bed["kms_endpoint_url"], data=json.dumps(body), headers=headers, timeout=5)
