@@ -26,6 +26,7 @@ from moto.kms.models import kms_backends
 
 from . import gate
 from .calls import CALLS
+from .errors import INTERNAL_ERROR_MESSAGE
 from .faults import DROP, FAULTS, HTTP_FAULTS, INTERNAL, THROTTLE
 from .quotas import QUOTAS
 from .scheduler import SCHEDULER
@@ -205,8 +206,7 @@ class TestbedMiddleware(object):
         if fault["fault"] == THROTTLE:
             return _kms_error(start_response, "400 Bad Request", "ThrottlingException", "Rate exceeded")
         if fault["fault"] == INTERNAL:
-            return _kms_error(start_response, "500 Internal Server Error", "KMSInternalException",
-                              "The request was rejected because an internal exception occurred. The request can be retried.")
+            return _kms_error(start_response, "500 Internal Server Error", "KMSInternalException", INTERNAL_ERROR_MESSAGE)
         if fault["fault"] == DROP:
             sock = environ.get("werkzeug.socket")
             if sock is not None:

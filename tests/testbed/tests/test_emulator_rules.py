@@ -210,3 +210,13 @@ def test_the_secret_is_never_returned(kms, bed):
         assert response.status_code == 200
         assert store_id in response.text
         assert secret not in response.text
+
+
+def test_uniqueness_errors_do_not_name_the_other_store(kms, bed):
+    """KMS's texts say "another external key store" (for the endpoint rule it may be another account's)."""
+    first = create_store(kms, bed, "vpc", **_vpc(bed, "vpc"))
+    for arguments in (_vpc(bed, "vpc"), _vpc(bed, "vpc-2", service=OTHER_SERVICE), _vpc(bed, "vpc-3", endpoint="https://other-private.xks.example.com")):
+        with pytest.raises(ClientError) as excinfo:
+            kms.create_custom_key_store(**arguments)
+        message = excinfo.value.response["Error"]["Message"]
+        assert first not in message and "another" in message, message
