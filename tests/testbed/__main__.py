@@ -26,6 +26,10 @@ def _parser():
     start_cmd.add_argument("--consistency-delay", type=float, default=config.CONSISTENCY_DELAY,
                            help="seconds after UpdateCustomKeyStore during which KMS still calls the proxy with the old values "
                                 "(KMS: up to 300; default %(default)s)")
+    start_cmd.add_argument("--quota-scale", type=float, default=config.QUOTA_SCALE,
+                           help="factor on KMS's request quotas, e.g. 5 per second per custom key store operation "
+                                "(default %(default)s: KMS's; 0: no quotas)")
+    start_cmd.add_argument("--no-quotas", dest="quota_scale", action="store_const", const=0.0, help="same as --quota-scale 0")
     start_cmd.add_argument("--emulator-port", type=int, default=config.EMULATOR_PORT, help="default %(default)s")
     start_cmd.add_argument("--proxy-admin-port", type=int, default=config.PROXY_ADMIN_PORT, help="default %(default)s")
     start_cmd.add_argument("--region", default=config.REGION, help="Region the proxy accepts signatures for (default %(default)s)")
@@ -42,7 +46,7 @@ def main(argv=None):
             bed = start(args.state_dir, connect_delay=args.connect_delay, disconnect_delay=args.disconnect_delay,
                         health_timeout_ms=args.health_timeout_ms, emulator_port=args.emulator_port,
                         proxy_admin_port=args.proxy_admin_port, region=args.region, timeout=args.timeout,
-                        consistency_delay=args.consistency_delay)
+                        consistency_delay=args.consistency_delay, quota_scale=args.quota_scale)
             # No secrets here: they are only in the 0600 state file.
             print("test bed started in %.1f s" % (time.monotonic() - began))
             print("  kms_endpoint_url    %s" % bed["kms_endpoint_url"])

@@ -6,6 +6,12 @@ import time
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
+
+# The test bed applies KMS's request quotas (5 DescribeCustomKeyStores per second, shared with the
+# modules under test): an observer waits for room instead of failing the test.
+THROTTLED_RETRY_DELAY = 0.25
+THROTTLED_ATTEMPTS = 40
 
 
 def kms_client(bed, region=None, retries=1):
@@ -34,11 +40,23 @@ def store_arguments(bed, name, instance="primary", **overrides):
 
 
 def create_store(kms, bed, name="store", instance="primary", **overrides):
-    return kms.create_custom_key_store(**store_arguments(bed, name, instance, **overrides))["CustomKeyStoreId"]
+    return within_quota(kms.create_custom_key_store, **store_arguments(bed, name, instance, **overrides))["CustomKeyStoreId"]
+
+
+def within_quota(call, *args, **kwargs):
+    """`call(...)`, again after a short sleep while KMS answers ThrottlingException (its request quota)."""
+    for _attempt in range(THROTTLED_ATTEMPTS - 1):
+        try:
+            return call(*args, **kwargs)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ThrottlingException":
+                raise
+            time.sleep(THROTTLED_RETRY_DELAY)
+    return call(*args, **kwargs)
 
 
 def describe(kms, store_id):
-    return kms.describe_custom_key_stores(CustomKeyStoreId=store_id)["CustomKeyStores"][0]
+    return within_quota(kms.describe_custom_key_stores, CustomKeyStoreId=store_id)["CustomKeyStores"][0]
 
 
 def wait_for(kms, store_id, states, timeout=15.0, interval=0.05):
@@ -55,6 +73,6 @@ def wait_for(kms, store_id, states, timeout=15.0, interval=0.05):
 
 def connected_store(kms, bed, name="store", instance="primary", **overrides):
     store_id = create_store(kms, bed, name, instance, **overrides)
-    kms.connect_custom_key_store(CustomKeyStoreId=store_id)
+    within_quota(kms.connect_custom_key_store, CustomKeyStoreId=store_id)
     assert wait_for(kms, store_id, ("CONNECTED", "FAILED"))["ConnectionState"] == "CONNECTED"
     return store_id

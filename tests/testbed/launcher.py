@@ -203,7 +203,7 @@ def _wait_until_answering(state_dir, processes, public, timeout):
 def start(state_dir, connect_delay=config.CONNECT_DELAY, disconnect_delay=config.DISCONNECT_DELAY,
           health_timeout_ms=config.HEALTH_TIMEOUT_MS, emulator_port=config.EMULATOR_PORT,
           proxy_admin_port=config.PROXY_ADMIN_PORT, region=config.REGION, timeout=config.START_TIMEOUT,
-          consistency_delay=config.CONSISTENCY_DELAY):
+          consistency_delay=config.CONSISTENCY_DELAY, quota_scale=config.QUOTA_SCALE):
     """Start both services in the background; return the testbed.json document once they answer."""
     state_dir = os.path.abspath(state_dir)
     os.makedirs(state_dir, mode=0o700, exist_ok=True)
@@ -223,6 +223,7 @@ def start(state_dir, connect_delay=config.CONNECT_DELAY, disconnect_delay=config
     public["xks_disconnect_delay"] = disconnect_delay
     public["xks_health_timeout_ms"] = health_timeout_ms
     public["xks_consistency_delay"] = consistency_delay
+    public["xks_quota_scale"] = quota_scale
     _write_json(os.path.join(state_dir, KEY_MATERIAL_FILE), _key_material(instances))
     _write_json(os.path.join(state_dir, PROXY_CONFIG), {
         "region": region, "admin_host": config.PROXY_ADMIN_HOST, "admin_port": proxy_admin_port,
@@ -233,7 +234,7 @@ def start(state_dir, connect_delay=config.CONNECT_DELAY, disconnect_delay=config
     _write_json(os.path.join(state_dir, EMULATOR_CONFIG), {
         "host": config.EMULATOR_HOST, "port": emulator_port,
         "settings": {"connect_delay": connect_delay, "disconnect_delay": disconnect_delay, "health_timeout_ms": health_timeout_ms,
-                     "consistency_delay": consistency_delay,
+                     "consistency_delay": consistency_delay, "quota_scale": quota_scale,
                      "ca_file": pem["ca_file"], "host_map": public["xks_host_map"],
                      "vpc_endpoint_services": vpc.registry(public["xks_vpc_endpoint_services"])},
     })

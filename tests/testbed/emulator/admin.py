@@ -24,8 +24,11 @@ import time
 
 from moto.kms.models import kms_backends
 
+from . import gate
 from .calls import CALLS
+from .errors import INTERNAL_ERROR_MESSAGE
 from .faults import DROP, FAULTS, HTTP_FAULTS, INTERNAL, THROTTLE
+from .quotas import QUOTAS
 from .scheduler import SCHEDULER
 from .settings import SETTINGS
 
@@ -107,6 +110,7 @@ class AdminActions(object):
         SCHEDULER.cancel_all()
         FAULTS.clear()
         SETTINGS.reset()
+        QUOTAS.clear()
         kms_backends.reset()
         CALLS.clear()
         return {"status": "ok"}
@@ -151,10 +155,17 @@ class TestbedMiddleware(object):
         environ["wsgi.input"] = io.BytesIO(raw)  # moto reads the body again
         request = _json_object(raw)
         store_id, store_name = request.get("CustomKeyStoreId"), request.get("CustomKeyStoreName")
+        refused = gate.refusal(environ, raw)
+        if refused:
+            CALLS.call(operation, arrived, int(refused.status.split(" ", 1)[0]), store_id, store_name)
+            return _kms_error(start_response, refused.status, refused.error_type, refused.message)
         fault = FAULTS.take(operation, HTTP_FAULTS)
         if fault:
             CALLS.call(operation, arrived, _FAULT_STATUS[fault["fault"]], store_id, store_name)
             return self._fault(environ, start_response, fault)
+        if not QUOTAS.allow(*gate.caller(environ), operation):
+            CALLS.call(operation, arrived, 400, store_id, store_name)
+            return _kms_error(start_response, "400 Bad Request", "ThrottlingException", "Rate exceeded")
         statuses = []
 
         def recording_start_response(status, headers, exc_info=None):
@@ -195,8 +206,7 @@ class TestbedMiddleware(object):
         if fault["fault"] == THROTTLE:
             return _kms_error(start_response, "400 Bad Request", "ThrottlingException", "Rate exceeded")
         if fault["fault"] == INTERNAL:
-            return _kms_error(start_response, "500 Internal Server Error", "KMSInternalException",
-                              "The request was rejected because an internal exception occurred. The request can be retried.")
+            return _kms_error(start_response, "500 Internal Server Error", "KMSInternalException", INTERNAL_ERROR_MESSAGE)
         if fault["fault"] == DROP:
             sock = environ.get("werkzeug.socket")
             if sock is not None:

@@ -113,7 +113,8 @@ class CustomKeyStoreBackend(object):
         _raise_for(self._health(proxy, "UpdateCustomKeyStore"), "UpdateCustomKeyStore")
         with registry.lock:
             if store.proxy is not before or registry.get(store_id) is not store:
-                raise errors.KMSInternalException("The custom key store changed during the update; retry")
+                # Another request changed it while the proxy was asked: what KMS says of its internal errors.
+                raise errors.KMSInternalException(errors.INTERNAL_ERROR_MESSAGE)
             self._check_updatable(store, changes)
             registry.check_unique(name, proxy, exclude_id=store.id)
             store.name = name

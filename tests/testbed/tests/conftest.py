@@ -14,12 +14,15 @@ from testbed.kms import kms_client  # noqa: E402  pylint: disable=wrong-import-p
 # Short transitions keep the suite fast; tests that need another value set it through the admin API.
 CONNECT_DELAY = 0.3
 DISCONNECT_DELAY = 0.3
+# KMS's request quotas are on by default; the rules are tested one by one here, so this suite turns
+# them off and test_emulator_quotas.py turns them on.
+QUOTA_SCALE = 0
 
 
 @pytest.fixture(scope="session")
 def bed(tmp_path_factory):
     with testbed.running(str(tmp_path_factory.mktemp("testbed")), connect_delay=CONNECT_DELAY,
-                         disconnect_delay=DISCONNECT_DELAY) as document:
+                         disconnect_delay=DISCONNECT_DELAY, quota_scale=QUOTA_SCALE) as document:
         yield document
 
 
