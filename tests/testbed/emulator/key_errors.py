@@ -35,3 +35,8 @@ class InvalidCiphertextException(KmsError):
 
 class IncorrectKeyException(KmsError):
     pass
+
+
+# Over the custom key store request quota (1,800/s per store); the same answer as the other quotas.
+class ThrottlingException(KmsError):
+    pass

@@ -20,6 +20,7 @@ from moto.core.utils import unix_time
 from moto.kms.models import kms_backends
 
 from . import errors, key_errors, proxy_client, vpc, xks_crypto
+from .quotas import QUOTAS
 from .settings import SETTINGS
 from .stores import CONNECTED
 from .validation import Checker
@@ -241,6 +242,8 @@ class XksKeyBackend(object):
                 raise key_errors.KMSInvalidStateException("%s is pending deletion." % key.arn)
             if state == UNAVAILABLE:
                 raise key_errors.KMSInvalidStateException(proxy_client.MESSAGES[proxy_client.NOT_CONNECTED])
+            if not QUOTAS.allow_in_store(self.account_id, self.region_name, key.custom_key_store_id):
+                raise key_errors.ThrottlingException("Rate exceeded")
             return self.xks_stores.get(key.custom_key_store_id).effective_proxy()
 
     def _proxy_sender(self, key, kms_operation):

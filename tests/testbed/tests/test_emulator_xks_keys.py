@@ -353,21 +353,6 @@ def test_deleted_key_is_not_recreated_by_its_external_key(kms, bed, proxy, emula
         kms.decrypt(CiphertextBlob=successor["KeyId"].encode("ascii") + blob[36:])
 
 
-def test_store_with_keys_cannot_be_deleted(kms, bed, proxy, emulator):
-    store_id, key = key_in_store(kms, bed, proxy)
-    kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
-    wait_for(kms, store_id, ("DISCONNECTED",))
-    with pytest.raises(ClientError) as excinfo:
-        kms.delete_custom_key_store(CustomKeyStoreId=store_id)
-    assert error_code(excinfo) == "CustomKeyStoreHasCMKsException"
-    kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
-    with pytest.raises(ClientError) as excinfo:
-        kms.delete_custom_key_store(CustomKeyStoreId=store_id)
-    assert error_code(excinfo) == "CustomKeyStoreHasCMKsException"
-    emulator.purge_pending_deletion()
-    kms.delete_custom_key_store(CustomKeyStoreId=store_id)
-
-
 def test_ordinary_keys_keep_moto_crypto(kms):
     key_id = kms.create_key()["KeyMetadata"]["KeyId"]
     blob = kms.encrypt(KeyId=key_id, Plaintext=SECRET, EncryptionContext=CONTEXT)["CiphertextBlob"]
@@ -455,3 +440,20 @@ def test_removing_the_old_credential_too_early_breaks_crypto(kms, bed, proxy, em
     assert error_code(excinfo) == "KMSInvalidStateException"
     assert "could not authenticate AWS KMS" in error_message(excinfo)
     assert key_calls(proxy)[-1] == ("encrypt", "Encrypt", 401)
+
+
+def test_each_external_key_store_has_its_own_request_quota(kms, bed, proxy, emulator):
+    """KMS's custom key store request quota (1,800/s per store), here scaled down to 3/s."""
+    _, key = key_in_store(kms, bed, proxy)
+    other_store = connected_store(kms, bed, "other", "secondary")
+    other = create_xks_key(kms, other_store, external_key_id(bed, "secondary"))
+    emulator.set_settings(quota_scale=3 / 1800.0)
+    began = time.monotonic()
+    for _ in range(3):
+        kms.encrypt(KeyId=key["KeyId"], Plaintext=SECRET)
+    with pytest.raises(ClientError) as excinfo:
+        kms.encrypt(KeyId=key["KeyId"], Plaintext=SECRET)
+    assert kms.encrypt(KeyId=other["KeyId"], Plaintext=SECRET)["KeyId"] == other["Arn"]
+    assert time.monotonic() - began < 1.0, "the machine was too slow to send 5 requests within a second"
+    assert error_code(excinfo) == "ThrottlingException"
+    assert [call[1] for call in key_calls(proxy)] == ["Encrypt"] * 3  # the throttled request never reached the proxy
