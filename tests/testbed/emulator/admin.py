@@ -164,6 +164,7 @@ class TestbedMiddleware(object):
             CALLS.call(operation, arrived, _FAULT_STATUS[fault["fault"]], store_id, store_name)
             return self._fault(environ, start_response, fault)
         if not QUOTAS.allow(*gate.caller(environ), operation):
+            sys.stderr.write("testbed: %s throttled (KMS request quota)\n" % operation)
             CALLS.call(operation, arrived, 400, store_id, store_name)
             return _kms_error(start_response, "400 Bad Request", "ThrottlingException", "Rate exceeded")
         statuses = []
