@@ -120,7 +120,7 @@ def test_create_key_proxy_failures(kms, bed, proxy, fault, expected, words):
 
 
 def test_encrypt_and_decrypt_go_through_the_proxy(kms, bed, proxy):
-    _, key = key_in_store(kms, bed, proxy)
+    key = key_in_store(kms, bed, proxy)[1]
     blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=SECRET, EncryptionContext=CONTEXT)["CiphertextBlob"]
     assert SECRET not in blob
     answer = kms.decrypt(CiphertextBlob=blob, EncryptionContext=CONTEXT)
@@ -147,7 +147,7 @@ def test_data_keys_and_reencrypt_go_through_the_proxy(kms, bed, proxy):
 
 
 def test_data_key_operations_name_themselves_to_the_proxy(kms, bed, proxy):
-    _, key = key_in_store(kms, bed, proxy)
+    key = key_in_store(kms, bed, proxy)[1]
     kms.generate_data_key(KeyId=key["KeyId"], NumberOfBytes=16)
     kms.generate_data_key_without_plaintext(KeyId=key["KeyId"], NumberOfBytes=16)
     assert key_calls(proxy) == [("encrypt", "GenerateDataKey", 200), ("encrypt", "GenerateDataKeyWithoutPlaintext", 200)]
@@ -155,7 +155,7 @@ def test_data_key_operations_name_themselves_to_the_proxy(kms, bed, proxy):
 
 @pytest.mark.parametrize("context", [{"purpose": "other"}, {}, dict(CONTEXT, extra="x")], ids=["changed", "missing", "extended"])
 def test_decrypt_refuses_a_wrong_encryption_context(kms, bed, proxy, context):
-    _, key = key_in_store(kms, bed, proxy)
+    key = key_in_store(kms, bed, proxy)[1]
     blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=SECRET, EncryptionContext=CONTEXT)["CiphertextBlob"]
     with pytest.raises(ClientError) as excinfo:
         kms.decrypt(CiphertextBlob=blob, EncryptionContext=context)
@@ -169,7 +169,7 @@ def test_decrypt_refuses_a_wrong_encryption_context(kms, bed, proxy, context):
 # the proxy's ciphertextMetadata, then the ciphertext.
 @pytest.mark.parametrize("where", [-1, 40, 60, 67], ids=["ciphertext", "iv", "tag", "metadata"])
 def test_decrypt_refuses_a_tampered_ciphertext(kms, bed, proxy, where):
-    _, key = key_in_store(kms, bed, proxy)
+    key = key_in_store(kms, bed, proxy)[1]
     blob = bytearray(kms.encrypt(KeyId=key["KeyId"], Plaintext=SECRET)["CiphertextBlob"])
     blob[where] ^= 0x01
     with pytest.raises(ClientError) as excinfo:
@@ -179,7 +179,7 @@ def test_decrypt_refuses_a_tampered_ciphertext(kms, bed, proxy, where):
 
 
 def test_decrypt_refuses_a_truncated_ciphertext_without_asking_the_proxy(kms, bed, proxy):
-    _, key = key_in_store(kms, bed, proxy)
+    key = key_in_store(kms, bed, proxy)[1]
     blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=SECRET)["CiphertextBlob"]
     proxy.clear_requests("primary")
     with pytest.raises(ClientError) as excinfo:
@@ -190,7 +190,7 @@ def test_decrypt_refuses_a_truncated_ciphertext_without_asking_the_proxy(kms, be
 
 def test_inner_layer_binds_the_kms_key(kms, bed, proxy):
     """Two KMS keys on the same external key (two stores, one key manager) cannot open each other's ciphertexts."""
-    _, key = key_in_store(kms, bed, proxy)
+    key = key_in_store(kms, bed, proxy)[1]
     other_store = connected_store(kms, bed, "backup", "secondary")
     twin = create_xks_key(kms, other_store, key["XksKeyConfiguration"]["Id"])
     blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=SECRET)["CiphertextBlob"]
@@ -248,7 +248,7 @@ def test_crypto_proxy_failures_are_kms_invalid_state(kms, bed, proxy, emulator, 
 
 
 def test_disabled_external_key_after_creation(kms, bed, proxy):
-    _, key = key_in_store(kms, bed, proxy)
+    key = key_in_store(kms, bed, proxy)[1]
     uri_path = bed["xks_proxy_primary"]["uri_path"]
     external = dict(next(k for k in bed["xks_proxy_primary"]["external_keys"] if k["id"] == key["XksKeyConfiguration"]["Id"]))
     external["key_status"] = "DISABLED"
@@ -286,7 +286,7 @@ def test_decrypt_with_the_wrong_key_id(kms, bed, proxy):
 
 
 def test_disabled_kms_key_refuses_crypto(kms, bed, proxy):
-    _, key = key_in_store(kms, bed, proxy)
+    key = key_in_store(kms, bed, proxy)[1]
     kms.disable_key(KeyId=key["KeyId"])
     with pytest.raises(ClientError) as excinfo:
         kms.encrypt(KeyId=key["KeyId"], Plaintext=SECRET)
@@ -297,7 +297,7 @@ def test_disabled_kms_key_refuses_crypto(kms, bed, proxy):
 
 @pytest.mark.parametrize("window", [1, 6, 31, 365])
 def test_schedule_deletion_window(kms, bed, proxy, window):
-    _, key = key_in_store(kms, bed, proxy)
+    key = key_in_store(kms, bed, proxy)[1]
     with pytest.raises(ClientError) as excinfo:
         kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=window)
     assert error_code(excinfo) == "ValidationException"
@@ -444,12 +444,12 @@ def test_removing_the_old_credential_too_early_breaks_crypto(kms, bed, proxy, em
 
 def test_each_external_key_store_has_its_own_request_quota(kms, bed, proxy, emulator):
     """KMS's custom key store request quota (1,800/s per store), here scaled down to 3/s."""
-    _, key = key_in_store(kms, bed, proxy)
+    key = key_in_store(kms, bed, proxy)[1]
     other_store = connected_store(kms, bed, "other", "secondary")
     other = create_xks_key(kms, other_store, external_key_id(bed, "secondary"))
     emulator.set_settings(quota_scale=3 / 1800.0)
     began = time.monotonic()
-    for _ in range(3):
+    for _attempt in range(3):
         kms.encrypt(KeyId=key["KeyId"], Plaintext=SECRET)
     with pytest.raises(ClientError) as excinfo:
         kms.encrypt(KeyId=key["KeyId"], Plaintext=SECRET)
