@@ -189,18 +189,21 @@ class CustomKeyStoreBackend(object):
                 store.state = FAILED if code else CONNECTED
                 store.error_code = code
 
-    def _connect_check(self, proxy):
-        """The ConnectionErrorCode a connect attempt ends with (None: CONNECTED); the detail goes to the log.
+    def _proxy_check(self, proxy, operation):
+        """What KMS finds when it calls the proxy for `operation` (an Outcome).
 
         For a VPC store KMS first checks the endpoint service (and creates its interface endpoint), then sends GetHealthStatus.
         """
         found = self._vpc_problem(proxy)
         if found:
-            sys.stderr.write("testbed: ConnectCustomKeyStore: %s\n" % found.message)
-            return found.code
-        outcome = self._health(proxy, "ConnectCustomKeyStore")
+            return health.Outcome(found.exception, found.code, found.message, found.message)
+        return self._health(proxy, operation)
+
+    def _connect_check(self, proxy):
+        """The ConnectionErrorCode a connect attempt ends with (None: CONNECTED); the detail goes to the log."""
+        outcome = self._proxy_check(proxy, "ConnectCustomKeyStore")
         if not outcome.healthy:
-            sys.stderr.write("testbed: ConnectCustomKeyStore health check failed: %s\n" % outcome.reason)
+            sys.stderr.write("testbed: ConnectCustomKeyStore failed: %s\n" % outcome.reason)
         return outcome.code
 
     def disconnect_custom_key_store(self, store_id):
@@ -244,10 +247,7 @@ class CustomKeyStoreBackend(object):
         It only reports: a CONNECTED store stays CONNECTED whatever the answer.
         """
         proxy = self.xks_effective_proxy(store_id)
-        found = self._vpc_problem(proxy)
-        if found:
-            return health.Outcome(found.exception, found.code, found.message, found.message), proxy
-        return self._health(proxy, "KmsHealthCheck"), proxy
+        return self._proxy_check(proxy, "KmsHealthCheck"), proxy
 
     def xks_store_state(self, store_id):
         """The state of a store, or None when it does not exist (used for KeyState of its keys)."""
