@@ -3,7 +3,26 @@
 # Copyright: Contributors to the kms.xks project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Argument spec pieces shared by the modules that take an XKS proxy credential."""
+"""Argument spec pieces shared by the modules that take an XKS proxy credential, and what of their
+values must be masked."""
+
+import re
+from collections.abc import Mapping
+
+from ansible.module_utils.common.validation import check_type_dict
+
+from ansible_collections.kms.xks.plugins.module_utils._validation import ACCESS_KEY_ID_RULE
+from ansible_collections.kms.xks.plugins.module_utils._validation import check_value
+
+CREDENTIAL_OPTIONS = ("xks_proxy_authentication_credential",)
+# The one member of a credential that is not secret: KMS reports it, results and diffs show it.
+ACCESS_KEY_ID = "access_key_id"
+CREDENTIAL_MEMBERS = (ACCESS_KEY_ID, "raw_secret_access_key")
+# A key that may be a misspelt option name, which ansible-core may show; any other key may be a secret
+# (a secret ending in "=" given as a string reads as "key=" text).
+OPTION_NAME_LIKE = re.compile(r"[a-z_]{1,32}")
+# What Ansible shows in place of a no_log value.
+MASKED = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 
 
 def proxy_credential_argument_spec():
@@ -11,10 +30,12 @@ def proxy_credential_argument_spec():
     return dict(
         xks_proxy_authentication_credential=dict(
             type="dict",
+            # Not no_log as a whole: the access key ID must stay visible. The module class masks every other value, whatever its shape.
             no_log=False,
             options=dict(
                 access_key_id=dict(type="str", required=True, no_log=False),
-                raw_secret_access_key=dict(type="str", required=True, no_log=True),
+                # Optional: the access key ID alone is enough to compare; the secret is required where the credential is sent.
+                raw_secret_access_key=dict(type="str", no_log=True),
             ),
         ),
         xks_proxy_configuration_file=dict(type="path"),
@@ -25,3 +46,96 @@ PROXY_CREDENTIAL_MUTUALLY_EXCLUSIVE = [
     ["xks_proxy_configuration_file", "xks_proxy_uri_path"],
     ["xks_proxy_configuration_file", "xks_proxy_authentication_credential"],
 ]
+
+
+def _scalars(value):
+    """Every string (and number, as text) inside ``value``, however deeply nested."""
+    if isinstance(value, str):
+        if value:
+            yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _scalars(item)
+    elif isinstance(value, (list, tuple, set)):
+        for item in value:
+            yield from _scalars(item)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield str(value)
+
+
+def credential_values_to_mask(value):
+    """What of a credential option's raw value must be masked: all of it, in any shape, except a valid access key ID.
+
+    A string may be JSON or ``k=v`` text that Ansible turns into a dict: the text is masked whole, and
+    the values it holds as they come out of it. Anything that is not a mapping is masked whole.
+    """
+    if isinstance(value, Mapping):
+        found = set()
+        for key, item in value.items():
+            # An access key ID that is not valid may be a secret put in the wrong place.
+            if not (key == ACCESS_KEY_ID and check_value(key, item, ACCESS_KEY_ID_RULE) is None):
+                found.update(_scalars(item))
+        return found
+    found = set(_scalars(value))
+    if isinstance(value, str):
+        try:
+            parsed = check_type_dict(value)
+        except (TypeError, ValueError):
+            return found
+        if isinstance(parsed, Mapping):
+            found.update(credential_values_to_mask(parsed))
+    return found
+
+
+def _shape_problem(option, value):
+    """Why ``value`` (a dict, or what a string turned into) is no credential that ansible-core may check and show, or None."""
+    if not isinstance(value, Mapping):
+        return "%s must be a dict with %s, not %s (the value given is not shown)." % (option, " and ".join(CREDENTIAL_MEMBERS), type(value).__name__)
+    if any(not (isinstance(key, str) and OPTION_NAME_LIKE.fullmatch(key)) for key in value):
+        return "%s has a key that is not one of its options %s (it is not shown: it may be a secret)." % (option, ", ".join(CREDENTIAL_MEMBERS))
+    return None
+
+
+def normalize_credentials(params):
+    """Turn each credential option given as JSON or ``k=v`` text into its dict, as ansible-core would.
+
+    Returns the messages for values that ansible-core would show or crash on (a list, a number, text
+    that is no dict, a key that may be a secret); their values are replaced by the mask in ``params``.
+    """
+    problems = []
+    for option in CREDENTIAL_OPTIONS:
+        value = params.get(option)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            try:
+                value = check_type_dict(value)
+            except (TypeError, ValueError):
+                problems.append("%s must be a dict with %s; the text given is neither JSON nor key=value (it is not shown)."
+                                % (option, " and ".join(CREDENTIAL_MEMBERS)))
+                params[option] = MASKED
+                continue
+        problem = _shape_problem(option, value)
+        if problem:
+            problems.append(problem)
+            value = MASKED
+        params[option] = value
+    return problems
+
+
+def values_to_mask(argument_spec, params):
+    """The values of ``params`` (as given, before validation) that must never be shown.
+
+    Every credential option's (see credential_values_to_mask), and every top-level no_log option's:
+    ansible-core collects the latter too, but drops them all when a dict option holds something that
+    is not a dict.
+    """
+    found = set()
+    for option in CREDENTIAL_OPTIONS:
+        if params.get(option) is not None:
+            found.update(credential_values_to_mask(params[option]))
+    for option, spec in argument_spec.items():
+        if spec.get("no_log"):
+            for name in [option] + list(spec.get("aliases") or []):
+                found.update(_scalars(params.get(name)))
+    return found

@@ -10,9 +10,11 @@ Each wrapper takes a client made with ``module.client("kms", retry_decorator=kms
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
 
 from ansible_collections.kms.xks.plugins.module_utils._connection_errors import connection_error_hint
+from ansible_collections.kms.xks.plugins.module_utils._errors import AnsibleXksError
 from ansible_collections.kms.xks.plugins.module_utils._errors import XksErrorHandler
 
 EXTERNAL_KEY_STORE = "EXTERNAL_KEY_STORE"
@@ -49,10 +51,21 @@ def find_key_stores(client, store_id=None, name=None):
     return [entry] if entry else []
 
 
+# LimitExceededException on CreateCustomKeyStore: the quota, which waiting does not lift (never retried, see _module.KMS_RETRIES).
+QUOTA_MESSAGE = (
+    "Cannot create external key store: the account already has the most custom key stores KMS allows in this Region "
+    "(10 per account and Region, CloudHSM and external key stores together, whatever their connection state). "
+    "Delete a key store that is no longer needed, ask AWS for a higher quota where it is adjustable, or use another Region or account"
+)
+
+
 @XksErrorHandler.common_error_handler("create external key store")
 def create_key_store(client, params):
     # Retried like every call: a throttled create did not happen, and a retried one that did fails on the unique name.
-    return client.create_custom_key_store(CustomKeyStoreType=EXTERNAL_KEY_STORE, aws_retry=True, **params)["CustomKeyStoreId"]
+    try:
+        return client.create_custom_key_store(CustomKeyStoreType=EXTERNAL_KEY_STORE, aws_retry=True, **params)["CustomKeyStoreId"]
+    except is_boto3_error_code("LimitExceededException") as e:
+        raise AnsibleXksError(message=QUOTA_MESSAGE, exception=e) from e
 
 
 @XksErrorHandler.common_error_handler("update external key store")

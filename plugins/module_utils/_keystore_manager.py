@@ -31,6 +31,7 @@ from ansible_collections.kms.xks.plugins.module_utils._plan import predict_entry
 from ansible_collections.kms.xks.plugins.module_utils._plan import update_parameters
 from ansible_collections.kms.xks.plugins.module_utils._preflight import preflight
 from ansible_collections.kms.xks.plugins.module_utils._validation import XksValidationError
+from ansible_collections.kms.xks.plugins.module_utils._validation import name_warnings
 from ansible_collections.kms.xks.plugins.module_utils._validation import proxy_path_and_credential
 from ansible_collections.kms.xks.plugins.module_utils._validation import validate_create
 from ansible_collections.kms.xks.plugins.module_utils._validation import validate_keystore_options
@@ -103,6 +104,8 @@ class KeystoreManager:
         errors = validate_keystore_options(self.params)
         if errors:
             raise KeystoreFailure(" ".join(errors))
+        for warning in name_warnings(self.params):
+            self.module.warn(warning)
         desired = {option: self.params.get(option) for option, _param, _member, _offline in PROPERTIES}
         try:
             desired["xks_proxy_uri_path"], desired[CREDENTIAL_OPTION] = proxy_path_and_credential(self.params, self.module.add_secret)
@@ -128,7 +131,7 @@ class KeystoreManager:
     # -- paths -------------------------------------------------------------------------------
     def _create(self, desired):
         create_desired = dict(desired, name=self.params.get("name"))
-        errors = validate_create(create_desired)
+        errors = validate_create(create_desired, need_secret=not self.module.check_mode)
         if errors:
             raise KeystoreFailure(" ".join(errors))
         self._require_owner_support(create_desired)
@@ -148,7 +151,7 @@ class KeystoreManager:
         entry = self._settle(entry)
         state = SETTLED_STATE.get(entry["ConnectionState"], entry["ConnectionState"])
         try:
-            params = update_parameters(entry, desired, self.params["update_credential"])
+            params = update_parameters(entry, desired, self.params["update_credential"], need_secret=not self.module.check_mode)
         except PlanError as e:
             raise KeystoreFailure(str(e), entry=entry)
         self._require_owner_support(desired)

@@ -3,26 +3,74 @@
 # Copyright: Contributors to the kms.xks project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The module class every kms.xks module is built on."""
+"""The module classes every kms.xks module is built on."""
+
+try:
+    from botocore.config import Config
+except ImportError:
+    Config = None  # the modules report a missing botocore
+
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.kms.xks.plugins.module_utils._argspec import normalize_credentials
+from ansible_collections.kms.xks.plugins.module_utils._argspec import values_to_mask
 from ansible_collections.kms.xks.plugins.module_utils._common import COLLECTION_NAME
 from ansible_collections.kms.xks.plugins.module_utils._common import COLLECTION_VERSION
 
+# botocore's default (standard) retry mode retries LimitExceededException as throttling, though for
+# KMS it is the quota of 10 custom key stores; its legacy mode retries throttling, 5xx and socket
+# errors for KMS but not that. kms_retry() retries what KMS documents as retryable.
+KMS_RETRIES = {"mode": "legacy"}
+
+
+class XksAnsibleModule(AnsibleModule):
+    """AnsibleModule that masks every value given to a credential option, in any shape, at every verbosity.
+
+    The values are masked as soon as they are read, before ansible-core validates them: its own
+    collection of no_log values misses what is not a well-formed dict (a string, a list, a number, a
+    misspelled key), and its errors and the argument echo (invocation.module_args) would show them.
+    """
+
+    def _load_params(self):
+        super()._load_params()
+        # ansible-core creates no_log_values before it loads the parameters and only adds to it later.
+        self.no_log_values.update(values_to_mask(self.argument_spec, self.params))
+
+    def _set_internal_properties(self, argument_spec=None, module_parameters=None):
+        super()._set_internal_properties(argument_spec, module_parameters)
+        if argument_spec is None and module_parameters is None:  # the call of __init__, before validation
+            problems = normalize_credentials(self.params)
+            if problems:
+                self.fail_json(msg=" ".join(problems))
+
 
 class AnsibleXksModule(AnsibleAWSModule):
-    """AnsibleAWSModule that names kms.xks in the botocore User-Agent."""
+    """AnsibleAWSModule built on XksAnsibleModule, that names kms.xks in the botocore User-Agent."""
 
     def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+        # amazon.aws builds its AnsibleModule from the class-level default_settings (it ignores a module_class argument).
+        settings = AnsibleAWSModule.default_settings
+        original = settings["module_class"]
+        settings["module_class"] = XksAnsibleModule
+        try:
+            super().__init__(**kwargs)
+        finally:
+            settings["module_class"] = original
         set_collection_info(collection_name=COLLECTION_NAME, collection_version=COLLECTION_VERSION)
 
     def _should_inject_warnings(self):
         # amazon.aws 10.1 passes warnings to exit_json again on ansible-core 2.19, which prints a deprecation
         # warning on every run that warns; AnsibleModule.warn already puts them in the result on every core.
         return False
+
+    def client(self, service, retry_decorator=None, **extra_params):
+        """A boto3 client; for KMS, botocore's own retries leave the store quota alone (aws_config still wins)."""
+        if service == "kms" and Config is not None:
+            extra_params.setdefault("config", Config(retries=dict(KMS_RETRIES)))
+        return super().client(service, retry_decorator=retry_decorator, **extra_params)
 
     def add_secret(self, value):
         """Mask a secret that did not come from a no_log option (e.g. read from a file) in every output."""

@@ -13,6 +13,7 @@ import copy
 
 from ansible_collections.kms.xks.plugins.module_utils._validation import CONNECTIVITY_PUBLIC
 from ansible_collections.kms.xks.plugins.module_utils._validation import CONNECTIVITY_VPC
+from ansible_collections.kms.xks.plugins.module_utils._validation import missing_secret
 from ansible_collections.kms.xks.plugins.module_utils._waiter import CONNECTED
 from ansible_collections.kms.xks.plugins.module_utils._waiter import CONNECTING
 from ansible_collections.kms.xks.plugins.module_utils._waiter import DISCONNECTED
@@ -47,7 +48,11 @@ def current_value(entry, member):
 
 
 def api_credential(credential):
-    return {"AccessKeyId": credential["access_key_id"], "RawSecretAccessKey": credential["raw_secret_access_key"]}
+    """XksProxyAuthenticationCredential; without a secret only in check mode, where it is never sent."""
+    params = {"AccessKeyId": credential["access_key_id"]}
+    if credential.get("raw_secret_access_key") is not None:
+        params["RawSecretAccessKey"] = credential["raw_secret_access_key"]
+    return params
 
 
 def create_parameters(desired):
@@ -88,23 +93,33 @@ def _check_connectivity(entry, desired):
 
 
 def _credential_needed(entry, credential, policy):
-    """Whether to send the credential: the secret cannot be read back, so the policy decides."""
+    """Why to send the credential, or None: the secret cannot be read back, so the policy decides."""
     if credential is None or policy == "on_create":
-        return False
+        return None
     if policy == "always":
-        return True
-    return credential["access_key_id"] != current_value(entry, "AccessKeyId") or entry.get("ConnectionErrorCode") == "INVALID_CREDENTIALS"
+        return "update_credential=always"
+    if credential["access_key_id"] != current_value(entry, "AccessKeyId"):
+        return "its access key ID differs from the one KMS reports"
+    if entry.get("ConnectionErrorCode") == "INVALID_CREDENTIALS":
+        return "KMS reports INVALID_CREDENTIALS"
+    return None
 
 
-def update_parameters(entry, desired, update_credential):
-    """The UpdateCustomKeyStore parameters that differ from the store (without CustomKeyStoreId)."""
+def update_parameters(entry, desired, update_credential, need_secret=True):
+    """The UpdateCustomKeyStore parameters that differ from the store (without CustomKeyStoreId).
+
+    A credential to send without its secret raises PlanError when ``need_secret`` (a real run).
+    """
     _check_connectivity(entry, desired)
     params = {}
     for option, param, member, _offline in PROPERTIES:
         wanted = desired.get(option)
         if wanted is not None and wanted != current_value(entry, member):
             params[param] = wanted
-    if _credential_needed(entry, desired.get(CREDENTIAL_OPTION), update_credential):
+    reason = _credential_needed(entry, desired.get(CREDENTIAL_OPTION), update_credential)
+    if reason:
+        if need_secret and desired[CREDENTIAL_OPTION].get("raw_secret_access_key") is None:
+            raise PlanError(missing_secret(CREDENTIAL_OPTION, "send the credential to KMS, as this run must (%s)" % reason))
         params["XksProxyAuthenticationCredential"] = api_credential(desired[CREDENTIAL_OPTION])
     return params
 

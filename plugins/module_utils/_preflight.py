@@ -24,10 +24,10 @@ def preflight(mode, endpoint, uri_path, credential, region, warn, check=None):
     check = check or get_health_status
     if mode == "never":
         return None
-    if credential is None:
+    if credential is None or credential.get("raw_secret_access_key") is None:
         message = (
             "cannot sign GetHealthStatus without the proxy secret, which KMS never returns: give "
-            "xks_proxy_authentication_credential (or xks_proxy_configuration_file)"
+            "xks_proxy_authentication_credential with its raw_secret_access_key (or xks_proxy_configuration_file)"
         )
         if mode == "always":
             raise PreflightError(message="preflight=always %s, or set preflight=auto or never." % message)

@@ -81,7 +81,7 @@ def health_check_inputs(params, add_secret):
         uri_path = credential = None
     if not params.get("xks_proxy_configuration_file"):  # the file's values were checked as it was read
         errors.append(check_value("xks_proxy_uri_path", uri_path, URI_PATH_RULE))
-        errors.extend(check_credential("xks_proxy_authentication_credential", credential))
+        errors.extend(check_credential("xks_proxy_authentication_credential", credential, secret_needed_for="sign GetHealthStatus"))
     if params["timeout"] <= 0:
         errors.append("timeout must be greater than 0 seconds, got %s." % params["timeout"])
     if params.get("ca_path") and params["validate_certs"]:

@@ -12,7 +12,9 @@ secret.
 """
 
 import json
+import os
 import re
+import stat
 
 # Field rules of the KMS model: (pattern, min length, max length, what a valid value looks like).
 ENDPOINT_RULE = (r"^https://[a-zA-Z0-9.-]+$", 10, 128, "https:// followed by a host name, with no port and no path")
@@ -42,6 +44,9 @@ CONFIG_URI_PATH = "XksProxyUriPath"
 CONFIG_CREDENTIAL = "XksProxyAuthenticationCredential"
 CONFIG_ACCESS_KEY_ID = "AccessKeyId"
 CONFIG_SECRET = "RawSecretAccessKey"
+# The console's proxy configuration file is well under 1 KiB; anything larger is not one.
+CONFIG_FILE_MAX_BYTES = 64 * 1024
+CREDENTIAL_SECRET = "raw_secret_access_key"
 
 
 class XksValidationError(Exception):
@@ -62,29 +67,65 @@ def check_value(label, value, rule, secret=False):
     return None
 
 
+def _endpoint_mistake(value):
+    """What is wrong with an endpoint in the common mistakes, or None; user info is never described by value."""
+    if value != value.strip():
+        return "must not begin or end with whitespace"
+    scheme, sep, rest = value.partition("://")
+    if not sep:
+        return "must begin with https://"
+    if scheme != "https":
+        return "must use https:// (in lower case); KMS only talks to the proxy over HTTPS on port 443"
+    host = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if "@" in host:
+        return "must not contain user info (a user name or password before an @); KMS signs its requests with xks_proxy_authentication_credential"
+    if host != rest:
+        return "must not contain a path, query or fragment; put the path in xks_proxy_uri_path"
+    if ":" in host:
+        return "must not contain a port; KMS always uses port 443"
+    return None
+
+
 def check_endpoint(label, value):
     """Like check_value for an endpoint, but say precisely what is wrong with the common mistakes."""
-    if isinstance(value, str):
-        scheme, sep, rest = value.partition("://")
-        if sep and scheme.lower() != "https":
-            return "%s: %r must use https:// (KMS only talks to the proxy over HTTPS on port 443)." % (label, value)
-        if sep and "/" in rest:
-            return "%s: %r must not contain a path; put the path in xks_proxy_uri_path." % (label, value)
-        if sep and ":" in rest:
-            return "%s: %r must not contain a port; KMS always uses port 443." % (label, value)
-    return check_value(label, value, ENDPOINT_RULE)
+    if not isinstance(value, str):
+        return check_value(label, value, ENDPOINT_RULE)
+    # User info may hold a password: a value with an "@" is never shown.
+    shown = "the value given" if "@" in value else "%r" % value
+    mistake = _endpoint_mistake(value)
+    if mistake:
+        return "%s: %s %s." % (label, shown, mistake)
+    return check_value(label, value, ENDPOINT_RULE, secret="@" in value)
 
 
-def check_credential(label, credential):
-    """Check an {access_key_id, raw_secret_access_key} pair. Returns a list of messages."""
-    return [
-        message
-        for message in (
-            check_value("%s.access_key_id" % label, credential.get("access_key_id"), ACCESS_KEY_ID_RULE),
-            check_value("%s.raw_secret_access_key" % label, credential.get("raw_secret_access_key"), SECRET_RULE, secret=True),
-        )
-        if message
-    ]
+def check_credential(label, credential, secret_needed_for=None):
+    """Check an {access_key_id, raw_secret_access_key} pair. Returns a list of messages.
+
+    The secret may be left out, unless ``secret_needed_for`` says what needs it. An access key ID that
+    is not valid is not shown either: it may be a secret put in the wrong place.
+    """
+    messages = [check_value("%s.access_key_id" % label, credential.get("access_key_id"), ACCESS_KEY_ID_RULE, secret=True)]
+    if credential.get(CREDENTIAL_SECRET) is not None:
+        messages.append(check_value("%s.%s" % (label, CREDENTIAL_SECRET), credential[CREDENTIAL_SECRET], SECRET_RULE, secret=True))
+    elif secret_needed_for:
+        messages.append(missing_secret(label, secret_needed_for))
+    return [message for message in messages if message]
+
+
+def missing_secret(label, needed_for):
+    """The message for a credential without its secret where one is needed."""
+    return "%s.%s is required to %s (the access key ID alone is only enough to compare)." % (label, CREDENTIAL_SECRET, needed_for)
+
+
+def name_warnings(params):
+    """Warnings for a name that KMS accepts but that is probably a mistake."""
+    name = params.get("name")
+    if isinstance(name, str) and name and name != name.strip():
+        return [
+            "name %r begins or ends with whitespace. KMS keeps it as given, so it names another key store than %r: "
+            "a lookup by this name does not find that store, and a rename gives the store this exact name." % (name, name.strip())
+        ]
+    return []
 
 
 def validate_keystore_options(params):
@@ -115,8 +156,11 @@ def validate_keystore_options(params):
     return [error for error in errors if error]
 
 
-def validate_create(desired):
-    """What CreateCustomKeyStore needs for an external key store. ``desired`` uses the option names."""
+def validate_create(desired, need_secret=True):
+    """What CreateCustomKeyStore needs for an external key store. ``desired`` uses the option names.
+
+    The secret is needed only to really create it (``need_secret``); check mode predicts without it.
+    """
     required = ("name", "xks_proxy_connectivity", "xks_proxy_uri_endpoint", "xks_proxy_uri_path", "xks_proxy_authentication_credential")
     missing = [option for option in required if desired.get(option) is None]
     errors = []
@@ -127,6 +171,9 @@ def validate_create(desired):
         )
     if desired.get("xks_proxy_connectivity") == CONNECTIVITY_VPC and desired.get("xks_proxy_vpc_endpoint_service_name") is None:
         errors.append("xks_proxy_connectivity=VPC_ENDPOINT_SERVICE needs xks_proxy_vpc_endpoint_service_name.")
+    credential = desired.get("xks_proxy_authentication_credential")
+    if need_secret and credential is not None and credential.get(CREDENTIAL_SECRET) is None:
+        errors.append(missing_secret("xks_proxy_authentication_credential", "create the external key store"))
     return errors
 
 
@@ -161,7 +208,8 @@ def parse_proxy_configuration(text, label="xks_proxy_configuration_file"):
                 errors.append("%s lacks the key %s.%s." % (label, CONFIG_CREDENTIAL, key))
         where = "%s: %s." % (label, CONFIG_CREDENTIAL)
         if CONFIG_ACCESS_KEY_ID in credential:
-            errors.append(check_value(where + CONFIG_ACCESS_KEY_ID, credential[CONFIG_ACCESS_KEY_ID], ACCESS_KEY_ID_RULE))
+            # Not shown when not valid: it may be the secret in the wrong place.
+            errors.append(check_value(where + CONFIG_ACCESS_KEY_ID, credential[CONFIG_ACCESS_KEY_ID], ACCESS_KEY_ID_RULE, secret=True))
         if CONFIG_SECRET in credential:
             errors.append(check_value(where + CONFIG_SECRET, credential[CONFIG_SECRET], SECRET_RULE, secret=True))
         pair = {"access_key_id": credential.get(CONFIG_ACCESS_KEY_ID), "raw_secret_access_key": credential.get(CONFIG_SECRET)}
@@ -171,14 +219,40 @@ def parse_proxy_configuration(text, label="xks_proxy_configuration_file"):
     return uri_path, pair
 
 
-def read_proxy_configuration_file(path, label="xks_proxy_configuration_file"):
-    """Read and parse the proxy configuration file at ``path``; see parse_proxy_configuration."""
+def _not_a_configuration_file(status):
+    """Why a file with this os.stat result is not read, or None."""
+    if not stat.S_ISREG(status.st_mode):
+        return "is not a regular file"
+    if status.st_size > CONFIG_FILE_MAX_BYTES:
+        return "has %d bytes; a proxy configuration file has at most %d" % (status.st_size, CONFIG_FILE_MAX_BYTES)
+    return None
+
+
+def _read_small_regular_file(path, label):
+    """The text of a regular file of at most CONFIG_FILE_MAX_BYTES; anything else fails at once, without blocking."""
     try:
-        with open(path, "r", encoding="utf-8") as handle:
-            text = handle.read()
-    except (IOError, OSError, UnicodeDecodeError) as e:
+        problem = _not_a_configuration_file(os.stat(path))
+        if problem is None:
+            # O_NONBLOCK: should the path have become a FIFO since the stat, opening it does not wait for a writer.
+            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            with os.fdopen(descriptor, "rb") as handle:
+                problem = _not_a_configuration_file(os.fstat(handle.fileno()))
+                data = handle.read(CONFIG_FILE_MAX_BYTES + 1) if problem is None else b""
+            if problem is None and len(data) > CONFIG_FILE_MAX_BYTES:
+                problem = "has more than %d bytes; a proxy configuration file has at most %d" % (CONFIG_FILE_MAX_BYTES, CONFIG_FILE_MAX_BYTES)
+    except (IOError, OSError) as e:
         raise XksValidationError("%s: cannot read %s: %s." % (label, path, getattr(e, "strerror", None) or type(e).__name__))
-    return parse_proxy_configuration(text, label)
+    if problem:
+        raise XksValidationError("%s: %s %s." % (label, path, problem))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise XksValidationError("%s: %s is not UTF-8 text." % (label, path))
+
+
+def read_proxy_configuration_file(path, label="xks_proxy_configuration_file"):
+    """Read and parse the proxy configuration file at ``path`` (a regular file of at most 64 KiB); see parse_proxy_configuration."""
+    return parse_proxy_configuration(_read_small_regular_file(path, label), label)
 
 
 def proxy_path_and_credential(params, add_secret):

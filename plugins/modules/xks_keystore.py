@@ -28,6 +28,8 @@ options:
       - The custom key store name (C(CustomKeyStoreName)), 1 to 256 characters, unique in the account and Region.
       - Identifies the store when O(id) is not given. With O(id), the name the store must have (a rename).
       - Required to create a store. One of O(name) and O(id) is required.
+      - KMS keeps leading and trailing whitespace, so V( payments) and V(payments) are two names; the module warns about such a
+        name.
     type: str
   id:
     description:

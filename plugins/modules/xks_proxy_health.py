@@ -238,12 +238,12 @@ health_status:
           sample: ACTIVE
 """
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.kms.xks.plugins.module_utils._argspec import PROXY_CREDENTIAL_MUTUALLY_EXCLUSIVE
 from ansible_collections.kms.xks.plugins.module_utils._argspec import proxy_credential_argument_spec
+from ansible_collections.kms.xks.plugins.module_utils._module import XksAnsibleModule
 from ansible_collections.kms.xks.plugins.module_utils._proxy_health import HAS_BOTOCORE
 from ansible_collections.kms.xks.plugins.module_utils._proxy_health import check_proxy_health
 from ansible_collections.kms.xks.plugins.module_utils._proxy_health import explain
@@ -266,7 +266,7 @@ def main():
         fail_on_unhealthy=dict(type="bool", default=True),
     )
     argument_spec.update(proxy_credential_argument_spec())
-    module = AnsibleModule(
+    module = XksAnsibleModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
         mutually_exclusive=PROXY_CREDENTIAL_MUTUALLY_EXCLUSIVE,

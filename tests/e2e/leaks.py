@@ -12,7 +12,7 @@ from urllib.parse import quote
 from urllib.parse import quote_plus
 
 # A run of this many characters of a random secret is a leak too (a truncated or wrapped secret).
-WINDOW = 16
+WINDOW = 8
 ALPHANUMERIC = string.ascii_letters + string.digits
 
 

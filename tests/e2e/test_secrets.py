@@ -16,6 +16,7 @@ search finds what is there, in each channel.
 """
 
 import json
+import os
 from urllib.parse import quote
 
 import pytest
@@ -36,6 +37,8 @@ EXTRA_PATH = "/e2e/kms/xks/v1"
 # Nothing listens there: the controller and the emulator both find it unreachable (connection refused).
 NOWHERE = "https://127.0.0.13"
 VPC_SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
+# Seconds the whole walk may take (2 shared cores; it takes about 3 minutes alone).
+WALK_TIMEOUT = 600
 
 P = "xks_proxy_primary"
 S = "xks_proxy_secondary"
@@ -71,6 +74,39 @@ def bad(secret_var):
     return {"access_key_id": "{{ %s.credentials[0].access_key_id }}" % P, "raw_secret_access_key": "{{ %s }}" % secret_var}
 
 
+def key(proxy, kind="credentials", index=0, member="raw_secret_access_key"):
+    return "{{ %s.%s[%d].%s }}" % (proxy, kind, index, member)
+
+
+def shapes(proxy):
+    """xks_proxy_authentication_credential in every shape but the plain dict, for a live credential of ``proxy``:
+    {shape: (value, accepted)}. The accepted ones are forms of the same credential."""
+    akid, secret = key(proxy, member="access_key_id"), key(proxy)
+    return {
+        "string": (secret, False),  # a base64 secret ends in "=": as text it reads as "<most of the secret>="
+        "list": (["{{ %s.credentials[0] }}" % proxy], False),
+        "list_of_strings": ([akid, secret], False),
+        "number": (12345678901234567890, False),
+        "misspelt_key": ({"access_key_id": akid, "raw_secret_acess_key": secret}, False),
+        "secret_as_key": ({secret: akid}, False),
+        "swapped": ({"access_key_id": secret, "raw_secret_access_key": akid}, False),
+        "json_misspelt_key": ('{"access_key_id": "%s", "secret": "%s"}' % (akid, secret), False),
+        "json_cut_short": ('{"access_key_id": "%s", "raw_secret_access_key": "%s"' % (akid, secret), False),
+        "key_value_broken": ("access_key_id=%s, %s" % (akid, secret), False),
+        "json": ('{"access_key_id": "%s", "raw_secret_access_key": "%s"}' % (akid, secret), True),
+        "key_value": ("access_key_id=%s raw_secret_access_key=%s" % (akid, secret), True),
+    }
+
+
+def shape_steps(module, args_for, success):
+    """One step per shape of the credential: a refused shape fails naming the option (never showing the value)."""
+    steps = []
+    for name, (value, accepted) in shapes(P).items():
+        expect = success if accepted else fails("xks_proxy_authentication_credential")
+        steps.append((step("%s_shape_%s" % (module.rsplit(".", 1)[1], name), module, args_for(value)), expect))
+    return steps
+
+
 def ok(actions=None, changed=True, **expect):
     expect.update(failed=False, changed=changed)
     if actions is not None:
@@ -103,6 +139,16 @@ def paths(canary):
         (step("create_check", KEYSTORE, create, check_mode=True), ok(["create", "connect"])),
         (step("create", KEYSTORE, create), ok(["create", "connect"], custom_key_store={"connection_state": "CONNECTED"})),
         (step("create_again", KEYSTORE, create), ok([], changed=False)),
+        # -- every shape of the credential; the access key ID alone: compared, required only where it is sent --------
+        *shape_steps(KEYSTORE, lambda value: {"id": STORE_ID, "xks_proxy_authentication_credential": value, "update_credential": "always"},
+                     ok(["update"])),
+        (step("key_id_only_same", KEYSTORE, {"id": STORE_ID, "xks_proxy_authentication_credential": {"access_key_id": key(P, member="access_key_id")}}),
+         ok([], changed=False)),
+        (step("key_id_only_drift_audit", KEYSTORE, {"id": STORE_ID, "xks_proxy_authentication_credential": {
+            "access_key_id": key(P, "spare_credentials", 0, "access_key_id")}}, check_mode=True), ok(["update"])),
+        (step("key_id_only_drift", KEYSTORE, {"id": STORE_ID, "xks_proxy_authentication_credential": {
+            "access_key_id": key(P, "spare_credentials", 0, "access_key_id")}}),
+         fails("xks_proxy_authentication_credential.raw_secret_access_key", actions=[], changed=False)),
         (step("rename", KEYSTORE, {"id": STORE_ID, "name": RENAMED}), ok(["update"])),
         (step("uri_path", KEYSTORE, {"id": STORE_ID, "xks_proxy_uri_path": EXTRA_PATH, "xks_proxy_authentication_credential": live(P)}), ok(["update"])),
         (step("rotate", KEYSTORE, {"id": STORE_ID, "xks_proxy_authentication_credential": spare(P, 0)}), ok(["update"])),
@@ -154,6 +200,14 @@ def paths(canary):
             step("config_file_invalid_json", KEYSTORE, {"id": STORE_ID, "xks_proxy_configuration_file": "{{ e2e_config_invalid_json }}"}),
             fails("is not valid JSON"),
         ),
+        (step("config_file_swapped", KEYSTORE, {"id": STORE_ID, "xks_proxy_configuration_file": "{{ e2e_config_swapped }}"}),
+         fails("AccessKeyId", "the value given")),
+        (step("config_file_secret_list", KEYSTORE, {"id": STORE_ID, "xks_proxy_configuration_file": "{{ e2e_config_secret_list }}"}),
+         fails("RawSecretAccessKey", "must be a string")),
+        (step("config_file_fifo", KEYSTORE, {"id": STORE_ID, "xks_proxy_configuration_file": "{{ e2e_config_fifo }}"}),
+         fails("xks_proxy_configuration_file", "not a regular file")),
+        (step("config_file_dev_zero", KEYSTORE, {"id": STORE_ID, "xks_proxy_configuration_file": "/dev/zero"}),
+         fails("xks_proxy_configuration_file", "not a regular file")),
         # -- validation errors with bad secrets ---------------------------------------------------
         (
             step("bad_secret_characters", KEYSTORE, {"id": STORE_ID, "xks_proxy_authentication_credential": bad("e2e_bad_characters")}),
@@ -211,6 +265,11 @@ def paths(canary):
         (step("health_bad_secret", HEALTH, health(at(P, bad("e2e_bad_long")))), fails("raw_secret_access_key", "the value given")),
         (step("health_config_bad_secret", HEALTH, health_from_file("e2e_config_bad_secret")), fails("RawSecretAccessKey", "the value given")),
         (step("health_config_invalid_json", HEALTH, health_from_file("e2e_config_invalid_json")), fails("is not valid JSON")),
+        (step("health_config_swapped", HEALTH, health_from_file("e2e_config_swapped")), fails("AccessKeyId", "the value given")),
+        (step("health_config_fifo", HEALTH, health_from_file("e2e_config_fifo")), fails("not a regular file")),
+        *shape_steps(HEALTH, lambda value: health(at(P, value)), ok(changed=False, healthy=True)),
+        (step("health_key_id_only", HEALTH, health(at(P, {"access_key_id": key(P, member="access_key_id")}))),
+         fails("xks_proxy_authentication_credential.raw_secret_access_key", "sign GetHealthStatus")),
         # -- the canary, in plain sight -------------------------------------------------------------------
         (step("canary_debug", "ansible.builtin.debug", {"msg": "canary {{ e2e_canary }}"}), ok(changed=False, msg="canary " + canary)),
     ]
@@ -281,7 +340,17 @@ def secret_inputs(bed, proxy, tmp_path):
     bad_secret = json.loads(json.dumps(good))
     bad_secret["XksProxyAuthenticationCredential"]["RawSecretAccessKey"] = play_vars["e2e_bad_characters"][::-1]
     known.add("config_bad_secret", bad_secret["XksProxyAuthenticationCredential"]["RawSecretAccessKey"])
+    swapped = json.loads(json.dumps(good))
+    swapped["XksProxyAuthenticationCredential"] = {"AccessKeyId": good["XksProxyAuthenticationCredential"]["RawSecretAccessKey"],
+                                                   "RawSecretAccessKey": good["XksProxyAuthenticationCredential"]["AccessKeyId"]}
+    secret_list = json.loads(json.dumps(good))
+    secret_list["XksProxyAuthenticationCredential"]["RawSecretAccessKey"] = [good["XksProxyAuthenticationCredential"]["RawSecretAccessKey"]]
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(str(fifo))
     play_vars.update(
+        e2e_config_swapped=config_file("swapped.json", json.dumps(swapped)),
+        e2e_config_secret_list=config_file("secret-list.json", json.dumps(secret_list)),
+        e2e_config_fifo=str(fifo),
         e2e_config_good=config_file("good.json", json.dumps(good)),
         e2e_config_bad_secret=config_file("bad-secret.json", json.dumps(bad_secret)),
         # Cut off after the secret: a parser error must not quote it.
@@ -301,7 +370,8 @@ def test_no_secret_in_any_output_of_any_path(ansible, emulator, secret_inputs):
     # eight waits takes one poll instead of three seconds (the fault tests keep the test bed's 1 s).
     emulator.set_settings(connect_delay=0.5, disconnect_delay=0.5)
 
-    run = ansible.run([task for task, _expect in walk], options=["-vvvv", "--diff"], extra_vars=play_vars)
+    # About 100 module runs at -vvvv: more than a playbook of the other suites takes.
+    run = ansible.start([task for task, _expect in walk], options=["-vvvv", "--diff"], extra_vars=play_vars).wait(timeout=WALK_TIMEOUT)
 
     # Every path ran as it should: a step that did something else proves nothing about its path's output.
     problems = {task["name"]: unmet(run[task["name"]], expect) for task, expect in walk}

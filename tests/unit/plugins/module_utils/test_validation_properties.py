@@ -129,3 +129,116 @@ def test_configuration_parser_on_documents(uri_path, access_key_id, secret, extr
     else:
         assert valid
         assert parsed == (uri_path, {"access_key_id": access_key_id, "raw_secret_access_key": secret})
+
+
+# -- values generated both ways from the model: valid ones pass, invalid ones fail naming the option --------
+def bounds(shape_name):
+    metadata = MODEL.shape_for(shape_name).metadata
+    return metadata.get("min", 0), metadata.get("max", 10**6)
+
+
+# A pattern that is a fixed prefix and one repeated character class, such as ^https://[a-zA-Z0-9.-]+$.
+PREFIX_AND_CLASS = re.compile(r"\^([^\[\]()|\\]*)\[([^\]]+)\]\+\$")
+
+
+def valid_values(shape_name):
+    """Values the model accepts: its pattern (ASCII, as KMS reads it) within its lengths, or any text within them.
+
+    A prefix-and-class pattern is generated at every length the model allows (hypothesis's own regex
+    strategy rarely reaches a minimum of 20 or 43 characters).
+    """
+    low, high = bounds(shape_name)
+    pattern = MODEL.shape_for(shape_name).metadata.get("pattern")
+    if pattern is None:
+        return st.text(min_size=low, max_size=high)
+    simple = PREFIX_AND_CLASS.fullmatch(pattern)
+    if simple:
+        prefix, character_class = simple.groups()
+        alphabet = [c for c in map(chr, range(32, 127)) if re.fullmatch("[%s]" % character_class, c)]
+        text = st.text(alphabet, min_size=max(1, low - len(prefix)), max_size=high - len(prefix))
+        return text.map(lambda rest: prefix + rest)
+    return st.from_regex(re.compile(pattern, re.ASCII), fullmatch=True).filter(lambda value: model_accepts(shape_name, value))
+
+
+def invalid_values(shape_name):
+    """Values the model refuses: a valid value cut under its minimum, grown over its maximum, or (for a pattern) with a non-ASCII character."""
+    low, high = bounds(shape_name)
+    valid = valid_values(shape_name)
+    kinds = [valid.map(lambda value: value + "A" * (high + 1 - len(value)))]
+    if low > 0:
+        kinds.append(valid.map(lambda value: value[:low - 1]))
+    if MODEL.shape_for(shape_name).metadata.get("pattern"):
+        kinds.append(st.tuples(valid, st.integers(min_value=0, max_value=200), st.characters(min_codepoint=128))
+                     .map(lambda t: t[0][:t[1]] + t[2] + t[0][t[1]:]))
+    return st.one_of(kinds)
+
+
+def check(shape_name, value):
+    rule, secret = FIELDS[shape_name]
+    if rule is validation.ENDPOINT_RULE:
+        return validation.check_endpoint("option", value)
+    return validation.check_value("option", value, rule, secret=secret)
+
+
+@pytest.mark.parametrize("shape_name", sorted(FIELDS))
+def test_every_value_generated_from_the_model_passes(shape_name):
+    @SETTINGS
+    @given(valid_values(shape_name))
+    def run(value):
+        assert check(shape_name, value) is None, value
+
+    run()
+
+
+@pytest.mark.parametrize("shape_name", sorted(FIELDS))
+def test_every_value_the_model_refuses_fails_naming_the_option(shape_name):
+    _rule, secret = FIELDS[shape_name]
+
+    @SETTINGS
+    @given(invalid_values(shape_name))
+    def run(value):
+        assert not model_accepts(shape_name, value)
+        message = check(shape_name, value)
+        assert message is not None and message.startswith("option"), (value, message)
+        if secret:
+            assert not [piece for start in range(len(value) - 7) for piece in [value[start:start + 8]] if piece in message]
+
+    run()
+
+
+HOSTS = st.from_regex(re.compile(r"[a-z][a-z0-9-]{0,20}(\.[a-z][a-z0-9-]{0,20}){1,3}", re.ASCII), fullmatch=True)
+WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=8, max_size=20)
+# (how a valid https://<host> is spoilt, what the message says)
+ENDPOINT_MISTAKES = [
+    pytest.param(st.sampled_from(["http", "HTTPS", "ftp", "wss"]).flatmap(lambda scheme: HOSTS.map(lambda host: "%s://%s" % (scheme, host))),
+                 "must use https://", id="scheme"),
+    pytest.param(HOSTS, "must begin with https://", id="no-scheme"),
+    pytest.param(st.tuples(HOSTS, st.integers(min_value=0, max_value=65535)).map(lambda t: "https://%s:%d" % t), "must not contain a port", id="port"),
+    pytest.param(st.tuples(HOSTS, WORDS).map(lambda t: "https://%s/%s/kms/xks/v1" % t), "must not contain a path", id="path"),
+    pytest.param(st.tuples(HOSTS, st.sampled_from(" \t\n")).map(lambda t: t[1] + "https://" + t[0]), "whitespace", id="leading-space"),
+    pytest.param(st.tuples(HOSTS, st.sampled_from(" \t\n")).map(lambda t: "https://" + t[0] + t[1]), "whitespace", id="trailing-space"),
+]
+
+
+@pytest.mark.parametrize("values, phrase", ENDPOINT_MISTAKES)
+def test_each_endpoint_mistake_is_named(values, phrase):
+    @SETTINGS
+    @given(values)
+    def run(value):
+        message = validation.check_endpoint("xks_proxy_uri_endpoint", value)
+        assert message is not None and message.startswith("xks_proxy_uri_endpoint") and phrase in message, (value, message)
+
+    run()
+
+
+@SETTINGS
+@given(HOSTS, WORDS, WORDS, st.sampled_from(["", ":8443", "/kms/xks/v1", ":443/x"]), st.sampled_from(["https", "http"]))
+def test_user_info_is_named_and_never_shown(host, user, password, suffix, scheme):
+    endpoint = "%s://%s:%s@%s%s" % (scheme, user, password, host, suffix)
+
+    message = validation.check_endpoint("xks_proxy_uri_endpoint", endpoint)
+
+    assert message.startswith("xks_proxy_uri_endpoint: the value given")
+    assert user not in message and password not in message
+    if scheme == "https":
+        assert "must not contain user info" in message

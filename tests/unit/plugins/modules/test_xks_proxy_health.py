@@ -33,6 +33,7 @@ from ansible.module_utils.testing import patch_module_args  # noqa: E402
 
 from ansible_collections.kms.xks.plugins.module_utils import _proxy_client  # noqa: E402
 from ansible_collections.kms.xks.plugins.modules.xks_proxy_health import main  # noqa: E402
+from ansible_collections.kms.xks.tests.unit import stores as s  # noqa: E402
 
 ACCESS_KEY_ID = "AKIAI2SFODNN7EXAMPLE"
 SECRET = "FYtE5EFA5FT0mCc3DrGUe2sti527BitkQ0Zr9MO9fvE"
@@ -175,7 +176,7 @@ def run(capsys, monkeypatch, pki):
         with patch_module_args(args), contextlib.suppress(SystemExit):
             main()
         out = capsys.readouterr().out
-        assert SECRET not in out
+        assert not s.leaked_pieces(out, SECRET)
         return json.loads(out)
 
     return run
