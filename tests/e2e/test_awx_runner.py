@@ -9,7 +9,8 @@ Two jobs, as two job templates would run them: a check-mode audit (job type Chec
 ``--check --diff``) and an edit (a credential rotation, ``--diff``). The AWS and proxy credentials come
 in as extra variables in the private data directory's env/extravars, as AWX writes a credential
 type's extra_vars injector there (ansible-runner's artifacts record the command line and the
-environment, so a secret passed there would be in them before any module ran). The job events (what AWX stores and shows) must carry each task's diff, and no file that
+environment, so a secret passed there would be in them before any module ran). The job events
+(what AWX stores and shows) must carry each task's diff, and no file that
 ansible-runner writes under the artifacts directory may hold a proxy secret, nor any 8-character
 piece of one.
 """

@@ -13,7 +13,8 @@ With --guides, runs every playbook the docs show (hack/guide_playbooks.py), verb
 tests/integration/guides/<guide>/ gives setup.yml (a playbook that brings the test bed into the state
 the guide starts from), vars.yml (extra vars: the guide's variables, from the test bed's values),
 guide.yml (per playbook number: `args`, e.g. [--check, --diff], and `expect`, lines its output must
-hold; `env`: environment variables the guide reads, each a dotted path into testbed.json) and verify.yml (a playbook that checks the outcome out of band). A guide playbook without its guide
+hold; `env`: environment variables the guide reads, each a dotted path into testbed.json) and
+verify.yml (a playbook that checks the outcome out of band). A guide playbook without its guide
 directory fails. AWS credentials, Region and endpoint reach the guides the way AWX gives them, through
 the standard environment variables.
 A target whose `aliases` file says `disabled` runs only when named.
@@ -279,7 +280,8 @@ def main():
             for name, playbook, options, expect in guide_runs(stem, playbooks, state_dir):
                 print("\n=== %s ===" % name, flush=True)
                 started = time.monotonic()
-                ok = run_playbook(playbook, ["-e", "@%s" % testbed_json] + options + args.extra, dict(guide_env(env, state), **extra_env), args.timeout, expect, local_inventory)
+                options = ["-e", "@%s" % testbed_json] + options + args.extra
+                ok = run_playbook(playbook, options, dict(guide_env(env, state), **extra_env), args.timeout, expect, local_inventory)
                 results.append((name, ok, time.monotonic() - started))
                 if not ok:
                     break  # the next steps of this guide start from a state it did not reach
