@@ -8,7 +8,7 @@ PY := .venv/bin/python
 ARGS ?=
 TARGETS ?=
 
-.PHONY: venv collection sanity units testbed-tests integration docs-and-lint e2e test demo clean
+.PHONY: venv collection sanity units testbed-tests integration guides docs-and-lint e2e test demo clean
 
 venv:
 	@hack/venv.sh
@@ -40,6 +40,10 @@ e2e: collection
 demo: collection
 	$(PY) tests/integration/run.py --playbook demo/demo.yml $(if $(ARGS),-- $(ARGS))
 
+# Every playbook the docs show, verbatim, against the test bed (tests/integration/guides/).
+guides: collection
+	$(PY) tests/integration/run.py --guides $(TARGETS) $(if $(ARGS),-- $(ARGS))
+
 # Runs every suite even when one fails, then reports; the unit tests come last so that the last
 # line printed is pytest's summary.
 test: collection
@@ -47,6 +51,8 @@ test: collection
 	hack/sanity.sh              || failed+=" sanity"; \
 	hack/testbed_tests.sh       || failed+=" testbed-tests"; \
 	$(PY) tests/integration/run.py || failed+=" integration"; \
+	$(PY) tests/integration/run.py --guides || failed+=" guides"; \
+	$(PY) tests/integration/run.py --playbook demo/demo.yml || failed+=" demo"; \
 	hack/e2e.sh                 || failed+=" e2e"; \
 	hack/docs-and-lint.sh       || failed+=" docs-and-lint"; \
 	hack/units.sh               || failed+=" units"; \

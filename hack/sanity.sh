@@ -21,12 +21,5 @@ rc=${PIPESTATUS[0]}
 set -e
 
 # ansible-test exits 0 in these cases, which would be a false green.
-if grep -q "All targets skipped" "$LOG"; then
-    echo "sanity: FAILED: ansible-test skipped every target (is the copy a git work tree?)" >&2
-    exit 1
-fi
-if grep -q 'Required program ".*" not found' "$LOG"; then
-    echo "sanity: FAILED: a sanity test could not run (see 'Required program' above)" >&2
-    exit 1
-fi
+"$ROOT/hack/sanity_log_check.sh" "$LOG" || exit 1
 exit "$rc"

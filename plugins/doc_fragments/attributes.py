@@ -15,8 +15,7 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
 """
 
-    # For the modules that call AWS. xks_proxy_health is not in the group: it takes none of the AWS
-    # options, and module_defaults would pass them to it and make it fail.
+    # Every module of the collection is in the group, so that module_defaults (a Region above all) reach each one.
     ACTION_GROUP = r"""
 options: {}
 attributes:

@@ -9,6 +9,12 @@ turn the HealthResult into a task result with advice a person can act on."""
 import ssl
 import time
 
+try:
+    from botocore.exceptions import InvalidRegionError
+    from botocore.utils import validate_region_name
+except ImportError:
+    pass  # the module class reports botocore missing
+
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.kms.xks.plugins.module_utils import _proxy_client as proxy
@@ -73,7 +79,7 @@ def health_check_inputs(params, add_secret):
     Checks every option before any network call; raises XksValidationError naming the options, never the secret.
     ``add_secret`` masks the secret read from a configuration file in every output.
     """
-    errors = [check_endpoint("xks_proxy_uri_endpoint", params["xks_proxy_uri_endpoint"])]
+    errors = [check_endpoint("xks_proxy_uri_endpoint", params["xks_proxy_uri_endpoint"]), check_region("region", params["region"])]
     try:
         uri_path, credential = proxy_path_and_credential(params, add_secret)
     except XksValidationError as e:
@@ -90,6 +96,19 @@ def health_check_inputs(params, add_secret):
     if errors:
         raise XksValidationError(" ".join(errors))
     return uri_path, credential
+
+
+def check_region(label, value):
+    """A Region name as botocore accepts one for a client (a host label), and not empty: the signature's credential
+    scope holds it, so a bad one would only come back from the proxy as a rejected credential. Returns a message or None."""
+    try:
+        validate_region_name(value)
+        valid = bool(value)  # botocore's rule lets the empty name through
+    except InvalidRegionError:
+        valid = False
+    if valid:
+        return None
+    return "%s: %r is not a valid AWS Region name; it must look like us-east-1 (letters, digits and hyphens, up to 63 characters)." % (label, value)
 
 
 def _check_ca_file(label, path):

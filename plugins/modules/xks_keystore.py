@@ -21,7 +21,7 @@ description:
   - While an external key store is disconnected, every KMS key in it is unusable. KMS takes about five minutes to connect
     or disconnect a store.
 author:
-  - kms.xks developers (!UNKNOWN)
+  - kms.xks developers (@kms-xks)
 options:
   name:
     description:

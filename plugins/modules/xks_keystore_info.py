@@ -16,7 +16,7 @@ description:
   - A store that does not exist gives an empty list, not a failure.
   - Changes nothing.
 author:
-  - kms.xks developers (!UNKNOWN)
+  - kms.xks developers (@kms-xks)
 options:
   id:
     description:

@@ -18,11 +18,16 @@ description:
     breaks the XKS Proxy API each give their own RV(outcome) and message, with what to do and what KMS would report in the same
     situation.
   - Makes no AWS API call and needs no AWS credentials. Never changes anything.
+  - It is in the action group C(group/kms.xks.aws) with the other modules of the collection, so the O(region) set there in
+    C(module_defaults) reaches it. It accepts the other AWS options the group may pass (O(access_key), O(secret_key),
+    O(session_token), O(profile), O(endpoint_url), O(aws_ca_bundle), O(aws_config), O(debug_botocore_endpoint_logs)) and
+    ignores them, since it calls no AWS API.
 author:
-  - kms.xks developers (!UNKNOWN)
+  - kms.xks developers (@kms-xks)
 requirements:
   - python >= 3.8
   - botocore (to sign the request)
+  - boto3 (the amazon.aws module class checks for it, as for every module of the group)
 options:
   xks_proxy_uri_endpoint:
     description:
@@ -40,14 +45,22 @@ options:
     description:
       - The AWS Region of the external key store. KMS signs its requests to the proxy for this Region, and a proxy rejects a
         signature made for another one, as if the credential were wrong.
-      - When omitted, the E(AWS_REGION) or E(AWS_DEFAULT_REGION) environment variable is used.
+      - When omitted, the E(AWS_REGION) or E(AWS_DEFAULT_REGION) environment variable is used, or the O(region) of
+        C(module_defaults) for C(group/kms.xks.aws).
+      - A Region name is a host label such as V(us-east-1), the rule botocore applies to Region names. It has letters,
+        digits and hyphens, at most 63 characters, not only digits, and no hyphen at either end. Any other value fails before
+        the proxy is called.
     type: str
     required: true
     aliases: [aws_region]
   validate_certs:
     description:
-      - Whether to verify the proxy's TLS certificate and host name.
-      - Only set V(false) to diagnose a proxy; KMS always verifies the certificate.
+      - Whether to verify the proxy's TLS certificate and host name. This module makes no AWS API call, so here the option is
+        about the proxy only.
+      - Only set V(false) to diagnose a proxy; KMS always verifies the certificate. The module then warns that the proxy's
+        certificate was not verified.
+      - A O(validate_certs=false) set in C(module_defaults) for C(group/kms.xks.aws) (for example for a test AWS endpoint)
+        reaches this module too and turns the proxy check off; set O(validate_certs=true) on the task to keep it.
     type: bool
     default: true
   ca_path:
@@ -94,7 +107,10 @@ seealso:
     link: https://github.com/aws/aws-kms-xksproxy-api-spec/blob/main/xks_proxy_api_spec.md
 extends_documentation_fragment:
   - kms.xks.attributes
+  - kms.xks.attributes.action_group
   - kms.xks.proxy_credential
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
 attributes:
   check_mode:
     support: full
@@ -239,12 +255,10 @@ health_status:
 """
 
 from ansible.module_utils.basic import env_fallback
-from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.kms.xks.plugins.module_utils._argspec import PROXY_CREDENTIAL_MUTUALLY_EXCLUSIVE
 from ansible_collections.kms.xks.plugins.module_utils._argspec import proxy_credential_argument_spec
-from ansible_collections.kms.xks.plugins.module_utils._module import XksAnsibleModule
-from ansible_collections.kms.xks.plugins.module_utils._proxy_health import HAS_BOTOCORE
+from ansible_collections.kms.xks.plugins.module_utils._module import AnsibleXksModule
 from ansible_collections.kms.xks.plugins.module_utils._proxy_health import check_proxy_health
 from ansible_collections.kms.xks.plugins.module_utils._proxy_health import explain
 from ansible_collections.kms.xks.plugins.module_utils._proxy_health import health_check_inputs
@@ -266,20 +280,22 @@ def main():
         fail_on_unhealthy=dict(type="bool", default=True),
     )
     argument_spec.update(proxy_credential_argument_spec())
-    module = XksAnsibleModule(
+    # AnsibleXksModule adds the AWS options of group/kms.xks.aws (ignored here: no AWS call); region and validate_certs
+    # are this module's own (the signing Region, required; the proxy's TLS check).
+    module = AnsibleXksModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
         mutually_exclusive=PROXY_CREDENTIAL_MUTUALLY_EXCLUSIVE,
         required_one_of=[["xks_proxy_uri_path", "xks_proxy_configuration_file"], ["xks_proxy_authentication_credential", "xks_proxy_configuration_file"]],
     )
-    if not HAS_BOTOCORE:
-        module.fail_json(msg=missing_required_lib("botocore"))
-
+    # (AnsibleXksModule has already failed, naming them, if botocore or boto3 is missing.)
     try:
-        uri_path, credential = health_check_inputs(module.params, module.no_log_values.add)
+        uri_path, credential = health_check_inputs(module.params, module.add_secret)
     except XksValidationError as e:
         module.fail_json(msg=str(e))
 
+    if not module.params["validate_certs"]:
+        module.warn("validate_certs=false: the proxy's TLS certificate and host name are not verified (KMS always verifies them).")
     result, report = check_proxy_health(module.params, uri_path, credential)
     not_active = key_managers_not_active(result)
     if not_active:

@@ -9,17 +9,16 @@ botocore Stubber: every request is validated against the KMS service model."""
 import contextlib
 import json
 
+import boto3  # a plain import: a missing library fails the run instead of skipping tests quietly
 import pytest
+from botocore.stub import Stubber
 
-boto3 = pytest.importorskip("boto3")
-from botocore.stub import Stubber  # noqa: E402  (after the skip above)
+from ansible.module_utils.common import warnings as ansible_warnings
+from ansible.module_utils.testing import patch_module_args
 
-from ansible.module_utils.common import warnings as ansible_warnings  # noqa: E402
-from ansible.module_utils.testing import patch_module_args  # noqa: E402
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper  # noqa: E402
-from ansible_collections.kms.xks.plugins.module_utils._errors import kms_retry  # noqa: E402
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from ansible_collections.kms.xks.plugins.module_utils._errors import kms_retry
 
 AWS_ARGS = {"region": "us-east-1", "access_key": "AKIDEXAMPLE", "secret_key": "not-a-real-secret-key"}
 
@@ -70,6 +69,37 @@ class ModuleRun:
         self.stubber.assert_no_pending_responses()
         result["_stdout"] = out
         return result
+
+
+# -- fail closed: a skipped test is a test that did not run -------------------------------------------
+ALLOW_SKIP = "allow_skip"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "%s(reason): this test may be skipped; any other skip fails the run" % ALLOW_SKIP)
+
+
+def _skip_as_failure(report, where):
+    report.outcome = "failed"
+    report.longrepr = "%s was skipped (%s); a skip hides a test that did not run: fix the cause, or mark the test @pytest.mark.%s" % (
+        where, report.longrepr, ALLOW_SKIP,
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    """A module-level skip (importorskip, pytest.skip(allow_module_level=True)) fails the collection."""
+    report = (yield).get_result()
+    if report.skipped:
+        _skip_as_failure(report, collector.nodeid)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test that skips fails, unless it is marked allow_skip (an expected failure, xfail, stays allowed)."""
+    report = (yield).get_result()
+    if report.skipped and not hasattr(report, "wasxfail") and item.get_closest_marker(ALLOW_SKIP) is None:
+        _skip_as_failure(report, item.nodeid)
 
 
 @pytest.fixture

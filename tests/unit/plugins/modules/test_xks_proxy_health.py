@@ -336,6 +336,10 @@ def test_region_from_the_environment(run, proxy, monkeypatch):
             ["xks_proxy_configuration_file"],
         ),
         ({"region": None}, ["region"]),
+        ({"region": ""}, ["region", "not a valid AWS Region"]),
+        ({"region": "us east 1/../x"}, ["region", "'us east 1/../x'", "not a valid AWS Region"]),
+        ({"region": "-us-east-1"}, ["region", "not a valid AWS Region"]),
+        ({"region": "x" * 64}, ["region", "not a valid AWS Region"]),
         ({"xks_proxy_uri_path": None}, ["xks_proxy_uri_path", "xks_proxy_configuration_file"]),
     ],
 )
@@ -345,6 +349,22 @@ def test_bad_options_fail_before_any_call(run, proxy, overrides, words):
     for word in words:
         assert word in result["msg"], result["msg"]
     assert proxy.requests == []
+
+
+def test_the_aws_options_of_the_group_are_accepted_and_ignored(run, proxy):
+    # module_defaults for group/kms.xks.aws pass these to every module of the group.
+    result = run(
+        access_key="AKIDEXAMPLE", secret_key="not-a-real-secret-key", session_token="token", profile=None,
+        endpoint_url="https://127.0.0.1:1", aws_ca_bundle="/nonexistent/ca.pem", aws_config={"retries": {"max_attempts": 1}},
+        debug_botocore_endpoint_logs=False,
+    )
+    assert result["healthy"] is True, result
+    assert len(proxy.requests) == 1
+
+
+def test_validate_certs_false_warns_that_the_proxy_is_not_verified(run, proxy):
+    result = run(ca_path=None, validate_certs=False)
+    assert "validate_certs=false: the proxy's TLS certificate and host name are not verified" in str(result.get("warnings")), result
 
 
 def test_a_secret_from_the_configuration_file_is_never_shown(run, proxy, tmp_path):
