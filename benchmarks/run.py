@@ -33,11 +33,11 @@ HERE = ROOT / "benchmarks"
 PLAYBOOK = HERE / "benchmark.yml"
 RESULTS = HERE / "results"
 DEFAULT_OUTPUT = ROOT / "docs" / "performance.md"
-WAITER = ROOT / "plugins" / "module_utils" / "_waiter.py"
 
 sys.path.insert(0, str(ROOT / "tests"))
 import testbed  # noqa: E402  pylint: disable=wrong-import-position
 from testbed import config as testbed_config  # noqa: E402  pylint: disable=wrong-import-position
+import waiter_sim  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def _integration_runner():
@@ -308,16 +308,6 @@ def text_table(rows):
     return "\n\n".join(blocks)
 
 
-def waiter_schedule():
-    """FIRST_DELAY and MAX_DELAY of the module's waiter, read from its source."""
-    source = WAITER.read_text(encoding="utf-8")
-    values = {}
-    for name in ("FIRST_DELAY", "MAX_DELAY"):
-        match = re.search(r"^%s = ([0-9.]+)$" % name, source, re.MULTILINE)
-        values[name] = float(match.group(1)) if match else None
-    return values
-
-
 def schedule_examples(settings):
     """(seconds, label) of transitions to show the waiter's schedule for: the test bed's, a slightly longer one, KMS's."""
     names = collections.defaultdict(list)
@@ -327,16 +317,6 @@ def schedule_examples(settings):
     for duration, label in ((1.5, "1.5 s"), (20.0, "20 s"), (300.0, "300 s (KMS, about five minutes)")):
         examples.setdefault(duration, label)
     return sorted(examples.items())
-
-
-def polls_for(duration, first_delay, max_delay):
-    """Describe calls the waiter makes for a transition of `duration` s (it sleeps before each poll), and how late the last one is."""
-    moment, delay, polls = 0.0, first_delay, 0
-    while polls == 0 or moment < duration:
-        moment += delay
-        delay = min(delay * 2, max_delay)
-        polls += 1
-    return polls, moment - duration
 
 
 # -- reporting ----------------------------------------------------------------------------------
@@ -425,8 +405,8 @@ def report(rows, measurements, facts, settings, started, elapsed, args):
         "| load average | %.2f at the start, %.2f at the end (1 min) |" % (settings["load"][0], settings["load"][1]),
         "| test bed | connect delay %s s (CONNECTING), disconnect delay %s s (DISCONNECTING), health-check timeout %s ms |"
         % (settings["connect_delay"], settings["disconnect_delay"], settings["health_timeout_ms"]),
-        "| module waiter | sleeps before each poll: %g s first, doubling up to %g s (`plugins/module_utils/_waiter.py`) |"
-        % (waiter["FIRST_DELAY"], waiter["MAX_DELAY"]),
+        "| module waiter | sleeps before each poll (from the second of the wait it applies; a range is drawn uniformly): %s "
+        "(`plugins/module_utils/_waiter.py` POLL_SCHEDULE) |" % waiter,
         "| baseline | `amazon.aws.kms_key_info` of one key by alias: median %s; calls: %s |"
         % (seconds(statistics.median(baseline_seconds)), ", ".join("%s %d" % item for item in sorted(baseline_ops.items()))),
         "",
@@ -475,18 +455,19 @@ def report(rows, measurements, facts, settings, started, elapsed, args):
         "The floor counts one poll per state waited for: the least possible, reached only when a poll comes just",
         "after the transition. The module cannot know when that is, so a real waiter needs more polls; what it spends",
         "above the floor is the price of its schedule (short polls notice sooner, long ones call less). The schedule",
-        "of the module's waiter, computed for transitions of other lengths (KMS takes about five minutes):",
+        "of the module's waiter, run by benchmarks/waiter_sim.py for transitions of other lengths (KMS takes about five",
+        "minutes; medians of 101 simulated waits, since the schedule is jittered; \"The waiter at KMS speed\" below):",
         "",
         "| transition | DescribeCustomKeyStores calls of one wait | noticed late by |",
         "|---|---|---|",
     ]
-    for duration, label in schedule_examples(settings):
-        polls, late = polls_for(duration, waiter["FIRST_DELAY"], waiter["MAX_DELAY"])
-        out.append("| %s | %d | %s |" % (label, polls, seconds(late)))
+    examples = schedule_examples(settings)
+    for (_duration, label), (_same, polls, late) in zip(examples, waiter_sim.transition_examples([duration for duration, _label in examples])):
+        out.append("| %s | %g | %s |" % (label, polls, seconds(late)))
     out += [
         "",
         "On the test bed the module's own time (a few ms per call) shifts every poll slightly later, hence latencies",
-        "of a few ms where the schedule says 0.",
+        "a few ms off those of the schedule.",
         "",
         "## Call timelines (last repetition)",
         "",
@@ -506,6 +487,8 @@ def report(rows, measurements, facts, settings, started, elapsed, args):
         "",
         "It needs the test bed's ports (127.0.0.1:45990/45991, 127.0.0.11:443, 127.0.0.12:443) and takes a few",
         "minutes. Raw data (every call and transition) and the ansible-playbook logs are in `benchmarks/results/`.",
+        "",
+        waiter_sim.markdown(),
         "",
     ]
     return "\n".join(out)
@@ -535,7 +518,7 @@ def main():
         fail("the test bed did not start: %s" % e)
     finally:
         shutil.rmtree(state_dir, ignore_errors=True)
-    settings.update(load=(load_start, os.getloadavg()[0]), waiter=waiter_schedule())
+    settings.update(load=(load_start, os.getloadavg()[0]), waiter=waiter_sim.describe_schedule(waiter_sim.WAITER.POLL_SCHEDULE))
     elapsed = time.monotonic() - clock
 
     measurements = [measure_repetition(repetition) for repetition in repetitions]

@@ -5,11 +5,11 @@
 
 """Waiting for an external key store to reach CONNECTED or DISCONNECTED.
 
-botocore has no KMS waiters, so this polls DescribeCustomKeyStores with a capped backoff: short
-polls first (connecting often fails fast), then one poll every ``MAX_DELAY`` seconds, since KMS
-takes about five minutes per transition. FAILED ends the wait at once.
+botocore has no KMS waiters, so this polls DescribeCustomKeyStores on ``POLL_SCHEDULE`` (how it
+was chosen: docs/performance.md, "The waiter at KMS speed"). FAILED ends the wait at once.
 """
 
+import random
 import time
 
 from ansible_collections.kms.xks.plugins.module_utils._connection_errors import connection_error_hint
@@ -23,8 +23,25 @@ DISCONNECTING = "DISCONNECTING"
 FAILED = "FAILED"
 TRANSIENT_STATES = (CONNECTING, DISCONNECTING)
 
-FIRST_DELAY = 1.0
-MAX_DELAY = 10.0
+# (from second, shortest sleep, longest sleep): the sleep before each poll is drawn uniformly from the
+# last phase begun by then (seconds since the wait began). The first poll at 1.25 s sees the test
+# bed's 1 s transitions (plus its health check); 3 s polls follow for short or failing ones. KMS
+# takes 4-6 minutes: sparse polls until 200 s, then dense ones (median notice lag 2.5 s, never two
+# polls of a store within 3 s). Jitter keeps stores of one account that wait at once apart (KMS allows
+# 5 DescribeCustomKeyStores per second per account and Region). Measured: benchmarks/waiter_sim.py.
+POLL_SCHEDULE = (
+    (0.0, 1.25, 1.25),
+    (1.0, 3.0, 3.0),
+    (10.0, 15.0, 25.0),
+    (200.0, 4.0, 6.0),
+    (420.0, 10.0, 15.0),
+)
+
+
+def poll_sleep(elapsed):
+    """Seconds to sleep before the next poll, ``elapsed`` seconds after the wait began."""
+    _start, shortest, longest = [phase for phase in POLL_SCHEDULE if phase[0] <= elapsed][-1]
+    return random.uniform(shortest, longest)
 
 
 class ConnectionFailedError(AnsibleXksError):
@@ -52,13 +69,12 @@ class WaitTimeoutError(AnsibleXksError):
 def _poll(client, store_id, done, target, timeout, sleep, clock):
     """Describe the store until ``done(state)``; FAILED ends a wait for CONNECTED at once."""
     sleep, clock = sleep or time.sleep, clock or time.monotonic
-    deadline = clock() + timeout
-    delay = FIRST_DELAY
+    started = clock()
+    deadline = started + timeout
     while True:
         # Sleep first: every wait follows our own Connect/Disconnect or a transient state just seen,
         # so an immediate poll could never end it.
-        sleep(min(delay, max(deadline - clock(), 0)))
-        delay = min(delay * 2, MAX_DELAY)
+        sleep(min(poll_sleep(clock() - started), max(deadline - clock(), 0)))
         entry = describe_key_store(client, store_id=store_id)
         if entry is None:
             raise AnsibleXksError(message="External key store %s disappeared while waiting for it to be %s." % (store_id, target))

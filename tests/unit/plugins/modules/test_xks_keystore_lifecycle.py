@@ -310,18 +310,17 @@ def test_a_wait_that_times_out_names_the_state_reached(run_module, clock, args, 
     entry = s.store("DISCONNECTED" if target == "CONNECTED" else "CONNECTED")
     s.expect_lookup(run_module, entry)
     run_module.expect("connect_custom_key_store" if target == "CONNECTED" else "disconnect_custom_key_store", {}, s.BY_ID)
-    # wait_timeout=30: the waiter sleeps 1, 2, 4, 8, 10 and the last 5 s, polling after each sleep.
-    s.expect_polls(run_module, *[s.in_state(entry, stuck)] * 6)
+    # wait_timeout=10: the waiter sleeps 1.25, 3, 3 (_waiter.POLL_SCHEDULE) and the last 2.75 s, polling after each sleep.
+    s.expect_polls(run_module, *[s.in_state(entry, stuck)] * 4)
 
-    result = run_module(main, dict(args, id=s.STORE_ID, wait_timeout=30))
+    result = run_module(main, dict(args, id=s.STORE_ID, wait_timeout=10))
 
     assert result["failed"] is True
     assert result["changed"] is True and result["actions"] == ["connect" if target == "CONNECTED" else "disconnect"]
-    assert "Timed out after 30s" in result["msg"]
+    assert "Timed out after 10s" in result["msg"]
     assert "to be %s; it is %s." % (target, stuck) in result["msg"]
     assert result["custom_key_store"]["connection_state"] == stuck
-    assert sum(clock.sleeps) == 30
-    assert max(clock.sleeps) <= 10
+    assert clock.sleeps == [1.25, 3.0, 3.0, 2.75]
 
 
 def test_a_store_in_transition_is_waited_for_before_it_is_judged(run_module):

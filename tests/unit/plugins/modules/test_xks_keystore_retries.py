@@ -85,7 +85,8 @@ def test_a_retryable_error_is_retried_and_the_run_succeeds(run_module, flow, fai
     assert len(run_module.operations) == len(steps) + 1
     # One backoff sleep (jittered, at most one second) besides the waiter's first sleeps; the polls found their state at once.
     assert len(run_module.sleeps) == waits + 1
-    assert run_module.sleeps.count(_waiter.FIRST_DELAY) >= waits and all(0 <= sleep <= 1 for sleep in run_module.sleeps)
+    first_poll = _waiter.POLL_SCHEDULE[0][1]
+    assert run_module.sleeps.count(first_poll) == waits and all(0 <= sleep <= 1 for sleep in run_module.sleeps if sleep != first_poll)
 
 
 @pytest.mark.parametrize("code", ["AccessDeniedException", "ValidationException", "KMSInvalidStateException"])
