@@ -9,6 +9,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 import testbed  # noqa: E402  pylint: disable=wrong-import-position
+from testbed import kms as out_of_band  # noqa: E402  pylint: disable=wrong-import-position
 from testbed.kms import kms_client  # noqa: E402  pylint: disable=wrong-import-position
 
 # Short transitions keep the suite fast; tests that need another value set it through the admin API.
@@ -17,6 +18,8 @@ DISCONNECT_DELAY = 0.3
 # KMS's request quotas are on by default; the rules are tested one by one here, so this suite turns
 # them off and test_emulator_quotas.py turns them on.
 QUOTA_SCALE = 0
+# ... so the out-of-band observer may poll fast (test_emulator_quotas.py does not poll).
+out_of_band.MIN_POLL_INTERVAL = 0.05
 
 
 @pytest.fixture(scope="session")
