@@ -6,6 +6,8 @@
 """What kms.xks.xks_keystore does: look the store up once, plan, then create, edit, connect,
 disconnect or delete it; predict the result in check mode; restore the connection if an edit fails."""
 
+from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_id
+
 from ansible_collections.kms.xks.plugins.module_utils._common import BOTOCORE_FOR_VPC_ENDPOINT_SERVICE_OWNER
 from ansible_collections.kms.xks.plugins.module_utils._connection_errors import connection_error_hint
 from ansible_collections.kms.xks.plugins.module_utils._errors import AnsibleXksError
@@ -16,6 +18,7 @@ from ansible_collections.kms.xks.plugins.module_utils._keystore_api import creat
 from ansible_collections.kms.xks.plugins.module_utils._keystore_api import delete_key_store
 from ansible_collections.kms.xks.plugins.module_utils._keystore_api import describe_key_store
 from ansible_collections.kms.xks.plugins.module_utils._keystore_api import disconnect_key_store
+from ansible_collections.kms.xks.plugins.module_utils._keystore_api import list_key_stores
 from ansible_collections.kms.xks.plugins.module_utils._keystore_api import normalize_key_store
 from ansible_collections.kms.xks.plugins.module_utils._keystore_api import update_key_store
 from ansible_collections.kms.xks.plugins.module_utils._plan import CREDENTIAL_OPTION
@@ -28,6 +31,8 @@ from ansible_collections.kms.xks.plugins.module_utils._plan import offline_optio
 from ansible_collections.kms.xks.plugins.module_utils._plan import plan_actions
 from ansible_collections.kms.xks.plugins.module_utils._plan import predict_created_entry
 from ansible_collections.kms.xks.plugins.module_utils._plan import predict_entry
+from ansible_collections.kms.xks.plugins.module_utils._plan import lost_updates
+from ansible_collections.kms.xks.plugins.module_utils._plan import uniqueness_conflict
 from ansible_collections.kms.xks.plugins.module_utils._plan import update_parameters
 from ansible_collections.kms.xks.plugins.module_utils._preflight import preflight
 from ansible_collections.kms.xks.plugins.module_utils._validation import XksValidationError
@@ -35,9 +40,14 @@ from ansible_collections.kms.xks.plugins.module_utils._validation import name_wa
 from ansible_collections.kms.xks.plugins.module_utils._validation import proxy_path_and_credential
 from ansible_collections.kms.xks.plugins.module_utils._validation import validate_create
 from ansible_collections.kms.xks.plugins.module_utils._validation import validate_keystore_options
+from ansible_collections.kms.xks.plugins.module_utils._validation import CONNECTIVITY_VPC
 from ansible_collections.kms.xks.plugins.module_utils._waiter import CONNECTED
+from ansible_collections.kms.xks.plugins.module_utils._waiter import CONNECTING
 from ansible_collections.kms.xks.plugins.module_utils._waiter import DISCONNECTED
+from ansible_collections.kms.xks.plugins.module_utils._waiter import DISCONNECTING
 from ansible_collections.kms.xks.plugins.module_utils._waiter import FAILED
+from ansible_collections.kms.xks.plugins.module_utils._waiter import Timeline
+from ansible_collections.kms.xks.plugins.module_utils._waiter import WaitTimeoutError
 from ansible_collections.kms.xks.plugins.module_utils._waiter import wait_for_settled
 from ansible_collections.kms.xks.plugins.module_utils._waiter import wait_for_state
 
@@ -57,6 +67,14 @@ class KeystoreFailure(Exception):
         self.entry = entry
 
 
+class StoreInTransition(Exception):
+    """KMS refused a call because another run is moving the store (CONNECTING/DISCONNECTING): settle, then plan again."""
+
+    def __init__(self, entry):
+        super().__init__(entry.get("ConnectionState"))
+        self.entry = entry
+
+
 class KeystoreManager:
     def __init__(self, module, client):
         self.module = module
@@ -64,6 +82,11 @@ class KeystoreManager:
         self.params = module.params
         self.actions = []  # planned (what a successful run reports)
         self.done = []  # performed (what a failed run reports)
+        self.timeline = Timeline()
+        self.connected_at_start = False
+        self.preflight_verdict = None
+        self.can_replan = False  # only an edit plans again, and only once
+        self.disconnect_reason = ""
 
     # -- entry point -------------------------------------------------------------------------
     def run(self):
@@ -71,6 +94,7 @@ class KeystoreManager:
         try:
             desired = self._desired()
             entry = self._lookup()
+            self._note_start(entry)
             if self.params["state"] == "absent":
                 before, after = self._ensure_absent(entry)
             elif entry is None:
@@ -85,6 +109,7 @@ class KeystoreManager:
         if after and after.get("ConnectionState") == FAILED:
             self.module.warn("External key store %s is FAILED: %s" % (after.get("CustomKeyStoreId"), connection_error_hint(after.get("ConnectionErrorCode"))))
         result = dict(changed=bool(self.actions), actions=self.actions, custom_key_store=normalize_key_store(after))
+        result.update(self._report(after))
         if self.module._diff:  # pylint: disable=protected-access
             result["diff"] = dict(before=normalize_key_store(before), after=normalize_key_store(after))
         self.module.exit_json(**result)
@@ -93,10 +118,36 @@ class KeystoreManager:
         extra = dict(changed=bool(self.done), actions=self.done)
         if failure.entry is not None:
             extra["custom_key_store"] = normalize_key_store(failure.entry)
+        extra.update(self._report(failure.entry))
         code = error_code(failure.cause) if failure.cause is not None else None
         if code:
             extra["error_code"] = code
         self.module.fail_json(msg=failure.message, **extra)
+
+    def _report(self, final):
+        """What every result carries besides the store: the timeline of a wait, the outage, the preflight verdict."""
+        self._warn_if_left_disconnected(final)
+        report = dict(timeline=self.timeline.entries)
+        if self.connected_at_start:
+            report["outage_seconds"] = self.timeline.seconds_not_connected()
+        if self.preflight_verdict:
+            report["preflight"] = self.preflight_verdict
+        return report
+
+    def _warn_if_left_disconnected(self, final):
+        """A store left DISCONNECTED that connection_state did not ask for: say that its keys do not work."""
+        if not final or self.params.get("connection_state") == "disconnected":
+            return
+        if final.get("ConnectionState") in (DISCONNECTED, DISCONNECTING):
+            self.module.warn(
+                "External key store %s is %s%s: its KMS keys are unusable until it is connected. Set connection_state=connected to connect it."
+                % (final.get("CustomKeyStoreName"), final["ConnectionState"], self.disconnect_reason)
+            )
+
+    def _note_start(self, entry):
+        if entry is not None:
+            self.timeline.record(entry["ConnectionState"])
+            self.connected_at_start = entry["ConnectionState"] == CONNECTED
 
     # -- input -------------------------------------------------------------------------------
     def _desired(self):
@@ -116,17 +167,34 @@ class KeystoreManager:
         return desired
 
     def _lookup(self):
-        """The store's DescribeCustomKeyStores entry, by id or by name: exactly one API call."""
+        """The store's DescribeCustomKeyStores entry, by id or by name: exactly one API call (two to delete by id and name)."""
         store_id, name = self.params.get("id"), self.params.get("name")
         entry = self._call(describe_key_store, self.client, store_id=store_id, name=None if store_id else name)
         if entry is None and store_id and self.params["state"] == "present":
             raise KeystoreFailure("No custom key store has id %s in this account and Region; to create one, give name but not id." % store_id)
+        if store_id and name is not None and self.params["state"] == "absent":
+            self._refuse_id_and_name_of_different_stores(entry, store_id, name)
         if entry is not None and entry.get("CustomKeyStoreType") != EXTERNAL_KEY_STORE:
             raise KeystoreFailure(
                 "Custom key store %s (%s) is a %s key store; kms.xks.xks_keystore manages external key stores only."
                 % (entry.get("CustomKeyStoreName"), entry.get("CustomKeyStoreId"), entry.get("CustomKeyStoreType"))
             )
         return entry
+
+    def _refuse_id_and_name_of_different_stores(self, entry, store_id, name):
+        """To delete, an id and a name must name the same store: a mismatch deletes nothing."""
+        if entry is not None and entry.get("CustomKeyStoreName") == name:
+            return
+        holder = self._call(describe_key_store, self.client, name=name)
+        if entry is None and holder is None:
+            return  # neither exists: already absent
+        by_id = "id %s is the key store named %s" % (store_id, entry.get("CustomKeyStoreName")) if entry else "no key store has id %s" % store_id
+        by_name = "name %s is key store %s" % (name, holder.get("CustomKeyStoreId")) if holder else "no key store is named %s" % name
+        raise KeystoreFailure(
+            "id and name do not name the same custom key store (%s; %s), so nothing was deleted. Give the id and the name of one store, or only one of them."
+            % (by_id, by_name),
+            entry=entry,
+        )
 
     # -- paths -------------------------------------------------------------------------------
     def _create(self, desired):
@@ -139,15 +207,24 @@ class KeystoreManager:
         goal = CONNECTED if self.params.get("connection_state") == "connected" else DISCONNECTED
         self.actions = ["create"] + (["connect"] if goal == CONNECTED else [])
         if self.module.check_mode:
-            return predict_created_entry(params, goal)
+            return self._predicted_owner(predict_created_entry(params, goal))
         store_id = self._do("create", create_key_store, self.client, params)
+        self.timeline.record(DISCONNECTED)
         if goal == CONNECTED:
-            self._do("connect", connect_key_store, self.client, store_id)
+            self._mutate("connect", connect_key_store, store_id)
             if self.params["wait"]:
                 return self._wait(store_id, CONNECTED)
         return self._call(describe_key_store, self.client, store_id=store_id)
 
     def _ensure_present(self, entry, desired):
+        self.can_replan = True
+        try:
+            return self._plan_and_apply(entry, desired)
+        except StoreInTransition as transition:
+            self.can_replan = False  # once: a second refusal is reported as it is
+            return self._plan_and_apply(transition.entry, desired)
+
+    def _plan_and_apply(self, entry, desired):
         entry = self._settle(entry)
         state = SETTLED_STATE.get(entry["ConnectionState"], entry["ConnectionState"])
         try:
@@ -160,13 +237,11 @@ class KeystoreManager:
         final_state = goal if goal in (CONNECTED, DISCONNECTED) else state
         if "update" in self.actions and "disconnect" in self.actions and final_state == FAILED:
             final_state = DISCONNECTED  # a FAILED store must be disconnected to be edited; it stays so unless asked
-            self.module.warn(
-                "Key store %s was FAILED; it was disconnected to be edited. Set connection_state=connected to reconnect it." % entry["CustomKeyStoreId"]
-            )
-        if "update" in self.actions and "disconnect" in self.actions and state == CONNECTED and goal == CONNECTED:
-            self._before_outage(entry, desired, params)
+            self.disconnect_reason = " (it was FAILED, and was disconnected to be edited)"
+        if state == CONNECTED and self.actions[:2] == ["disconnect", "update"]:
+            self._before_outage(entry, desired, params, goal)
         if self.module.check_mode or not self.actions:
-            return predict_entry(entry, params, final_state) if self.actions else entry
+            return self._predicted_owner(predict_entry(entry, params, final_state)) if self.actions else entry
         return self._apply(entry, params, state, final_state)
 
     def _ensure_absent(self, entry):
@@ -179,7 +254,7 @@ class KeystoreManager:
             return entry, None
         store_id = entry["CustomKeyStoreId"]
         if state != DISCONNECTED:
-            self._do("disconnect", disconnect_key_store, self.client, store_id)
+            self._disconnect(store_id)
             self._wait(store_id, DISCONNECTED)
         try:
             delete_key_store(self.client, store_id)
@@ -198,37 +273,56 @@ class KeystoreManager:
         store_id, last = entry["CustomKeyStoreId"], None
         for index, action in enumerate(self.actions):
             if action == "disconnect":
-                self._do("disconnect", disconnect_key_store, self.client, store_id)
+                self._disconnect(store_id)
                 if self.params["wait"] or index + 1 < len(self.actions):  # an update or a connect needs DISCONNECTED first
                     last = self._wait(store_id, DISCONNECTED)
             elif action == "update":
-                try:
-                    update_key_store(self.client, store_id, params)
-                    self.done.append("update")
-                except AnsibleXksError as e:
-                    self._restore_and_fail("KMS rejected the update of external key store %s: %s" % (store_id, _sentence(str(e))), e, store_id, state)
+                self._update(store_id, params, state)
                 last = None
             elif action == "connect":
-                self._do("connect", connect_key_store, self.client, store_id)
+                self._mutate("connect", connect_key_store, store_id)
                 last = self._wait(store_id, CONNECTED) if self.params["wait"] else None
         if last is not None:
             return last
         if self.actions[-1] == "update":
-            return predict_entry(entry, params, final_state)  # UpdateCustomKeyStore returns nothing; skip a read
+            return self._read_back(entry, params, final_state)
         return self._call(describe_key_store, self.client, store_id=store_id)
+
+    def _update(self, store_id, params, state):
+        try:
+            update_key_store(self.client, store_id, params)
+        except AnsibleXksError as e:
+            self._raise_if_in_transition(e, store_id)
+            self._restore_and_fail("KMS rejected the update of external key store %s: %s" % (store_id, _sentence(str(e))), e, store_id, state)
+        self.done.append("update")
+
+    def _read_back(self, entry, params, final_state):
+        """The store after an update that ends the run, as KMS reports it: another run may have edited it at the same time."""
+        store_id = entry["CustomKeyStoreId"]
+        actual = self._call(describe_key_store, self.client, store_id=store_id)
+        if actual is None:
+            raise KeystoreFailure("External key store %s disappeared right after its update (deleted by another run?)." % store_id, entry=entry)
+        lost = lost_updates(predict_entry(entry, params, final_state), actual, params)
+        if lost:
+            self.module.warn(
+                "Another change to external key store %s landed at the same time and replaced this task's %s (concurrent edits of one store are "
+                "last-writer-wins): the result shows the store as KMS reports it. Serialise the runs that edit one store (e.g. throttle: 1)."
+                % (store_id, ", ".join(lost))
+            )
+        return actual
 
     def _restore_and_fail(self, message, cause, store_id, original_state):
         """Put the connection back the way it was, then fail with both the error and the final state."""
+        self.can_replan = False
         if original_state == CONNECTED and "disconnect" in self.done:
             try:
-                connect_key_store(self.client, store_id)
-                self.done.append("connect")
+                self._mutate("connect", connect_key_store, store_id)
                 final = self._wait(store_id, CONNECTED)
-            except (AnsibleXksError, KeystoreFailure) as restore_error:
+            except KeystoreFailure as restore_error:
                 final = self._call(describe_key_store, self.client, store_id=store_id)
                 raise KeystoreFailure(
                     "%s Restoring the connection failed as well: %s The key store is now %s."
-                    % (message, _sentence(str(getattr(restore_error, "message", restore_error))), (final or {}).get("ConnectionState", "unknown")),
+                    % (message, _sentence(restore_error.message), (final or {}).get("ConnectionState", "unknown")),
                     cause,
                     final,
                 )
@@ -236,35 +330,124 @@ class KeystoreManager:
         final = self._call(describe_key_store, self.client, store_id=store_id)
         raise KeystoreFailure("%s The key store is %s." % (message, (final or {}).get("ConnectionState", "unknown")), cause, final)
 
-    def _before_outage(self, entry, desired, params):
-        """An edit will disconnect a connected store: refuse if not allowed, else preflight the new values."""
-        if not self.params["allow_disconnect"]:
+    def _before_outage(self, entry, desired, params, goal):
+        """An edit will disconnect a connected store: refuse what KMS would refuse, or what is not allowed; else preflight the new values."""
+        if goal == CONNECTED and not self.params["allow_disconnect"]:
             raise KeystoreFailure(
                 "Changing %s needs external key store %s to be disconnected, and allow_disconnect is false. Set allow_disconnect=true "
                 "to disconnect and reconnect it automatically, or disconnect it first." % (", ".join(offline_options(params)), entry["CustomKeyStoreId"]),
                 entry=entry,
             )
+        self._refuse_what_kms_would_refuse(entry, params)
+        if goal == CONNECTED:
+            self._preflight(entry, desired)
+
+    def _refuse_what_kms_would_refuse(self, entry, params):
+        """Check the new values against the uniqueness rules and the other stores (one call), so a sure refusal costs no outage."""
+        others = [other for other in self._call(list_key_stores, self.client) if other.get("CustomKeyStoreId") != entry["CustomKeyStoreId"]]
+        conflict = uniqueness_conflict(predict_entry(entry, params, DISCONNECTED), others)
+        if conflict is None:
+            return
+        code, reason = conflict
+        message = "KMS would refuse this update with %s: %s. External key store %s was left as it is (CONNECTED)." % (code, reason, entry["CustomKeyStoreId"])
+        self.preflight_verdict = dict(outcome="refused", message=message)
+        raise KeystoreFailure(message, entry=entry)
+
+    def _preflight(self, entry, desired):
+        """Ask the proxy with the new values; keep the verdict for the result."""
         config = entry.get("XksProxyConfiguration") or {}
+        warnings = []
+
+        def warn(message):
+            warnings.append(message)
+            self.module.warn(message)
+
         try:
-            preflight(
+            result = preflight(
                 self.params["preflight"],
                 desired.get("xks_proxy_uri_endpoint") or config.get("UriEndpoint"),
                 desired.get("xks_proxy_uri_path") or config.get("UriPath"),
                 desired.get(CREDENTIAL_OPTION),
                 self.module.region,
-                self.module.warn,
+                warn,
             )
         except AnsibleXksError as e:
+            self.preflight_verdict = dict(outcome="refused", message=e.message)
             raise KeystoreFailure(e.message, entry=entry)
+        if result is not None and result.healthy:
+            self.preflight_verdict = dict(outcome="ok", message=result.message)
+        elif result is not None:
+            self.preflight_verdict = dict(outcome="warned", message=warnings[-1] if warnings else result.message)
+        else:
+            self.preflight_verdict = dict(outcome="skipped", message=warnings[-1] if warnings else "preflight=never")
+
+    def _predicted_owner(self, predicted):
+        """KMS records the caller's account as the owner of a VPC endpoint service given without one: predict that too."""
+        config = predicted.get("XksProxyConfiguration") or {}
+        if config.get("Connectivity") == CONNECTIVITY_VPC and not config.get("VpcEndpointServiceOwner"):
+            config["VpcEndpointServiceOwner"] = get_aws_account_id(self.module)
+        return predicted
 
     def _settle(self, entry):
         """Wait out CONNECTING/DISCONNECTING before changing anything (not in check mode)."""
         if self.module.check_mode or entry["ConnectionState"] not in SETTLED_STATE:
             return entry
-        return self._call(wait_for_settled, self.client, entry["CustomKeyStoreId"], self.params["wait_timeout"])
+        return self._call(wait_for_settled, self.client, entry["CustomKeyStoreId"], self.params["wait_timeout"], observe=self.timeline.record)
 
     def _wait(self, store_id, target):
-        return self._call(wait_for_state, self.client, store_id, target, self.params["wait_timeout"])
+        try:
+            return self._call(wait_for_state, self.client, store_id, target, self.params["wait_timeout"], observe=self.timeline.record)
+        except KeystoreFailure as failure:
+            if isinstance(failure.cause, WaitTimeoutError) and self.connected_at_start and failure.cause.reached != CONNECTED:
+                failure.message = self._unfinished_outage(store_id, failure.cause)
+            raise
+
+    def _unfinished_outage(self, store_id, timeout):
+        """A wait that ran out while a store that was CONNECTED is not: say so, and how to end the outage."""
+        return (
+            "Timed out after %ss waiting for external key store %s to be %s; it is %s. It was CONNECTED before this task, and its KMS keys "
+            "are unusable until it is connected again: to finish and reconnect it, run this task again with connection_state=connected "
+            "(KMS takes about five minutes per transition; raise wait_timeout to wait longer)." % (timeout.timeout, store_id, timeout.target, timeout.reached)
+        )
+
+    def _disconnect(self, store_id):
+        """DisconnectCustomKeyStore; a store that another run is already disconnecting is on its way, not a failure."""
+        try:
+            disconnect_key_store(self.client, store_id)
+        except AnsibleXksError as e:
+            entry = self._entry_after_refusal(e, store_id)
+            if entry is None or entry["ConnectionState"] not in (DISCONNECTING, DISCONNECTED):
+                self._raise_if_in_transition(e, store_id, entry)
+                raise KeystoreFailure(str(e), e, entry)
+            self.timeline.record(entry["ConnectionState"])
+        else:
+            self.timeline.record(DISCONNECTING)
+        self.done.append("disconnect")
+
+    def _mutate(self, action, function, store_id):
+        """ConnectCustomKeyStore (or another state change): on a refusal because another run is moving the store, plan again."""
+        try:
+            function(self.client, store_id)
+        except AnsibleXksError as e:
+            self._raise_if_in_transition(e, store_id)
+            raise KeystoreFailure(str(e), e, getattr(e, "entry", None))
+        self.done.append(action)
+        self.timeline.record(CONNECTING if action == "connect" else DISCONNECTING)
+
+    def _entry_after_refusal(self, error, store_id):
+        """The store read again after KMS refused a call for its state (CustomKeyStoreInvalidStateException), else None."""
+        if error_code(error) != "CustomKeyStoreInvalidStateException":
+            return None
+        return self._call(describe_key_store, self.client, store_id=store_id)
+
+    def _raise_if_in_transition(self, error, store_id, entry=None):
+        """KMS refused because the store is CONNECTING or DISCONNECTING (another run): settle and plan again, once."""
+        if not self.can_replan:
+            return
+        entry = entry or self._entry_after_refusal(error, store_id)
+        if entry is not None and entry["ConnectionState"] in SETTLED_STATE:
+            self.timeline.record(entry["ConnectionState"])
+            raise StoreInTransition(entry)
 
     def _require_owner_support(self, desired):
         if desired.get("xks_proxy_vpc_endpoint_service_owner") is not None:

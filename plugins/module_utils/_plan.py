@@ -199,3 +199,50 @@ def predict_created_entry(create_params, final_state):
         "ConnectionState": final_state,
         "XksProxyConfiguration": config,
     }
+
+
+def _describe_store(entry):
+    return "%s (%s)" % (entry.get("CustomKeyStoreId"), entry.get("CustomKeyStoreName"))
+
+
+def uniqueness_conflict(predicted, others):
+    """The KMS uniqueness rule that ``predicted`` (the store after the update) breaks against ``others``, or None.
+
+    Returns (KMS error code, message naming the store that holds the value). The rules are those of the
+    AWS guide: a unique name; a unique endpoint + path; a VPC store's endpoint (its private DNS name) used by
+    no other store; a VPC endpoint service of its own.
+    """
+    config = predicted.get("XksProxyConfiguration") or {}
+    endpoint = (config.get("UriEndpoint") or "").lower()
+    for other in others:
+        if other.get("CustomKeyStoreName") == predicted.get("CustomKeyStoreName"):
+            return "CustomKeyStoreNameInUseException", "the name %s is used by external key store %s" % (
+                predicted.get("CustomKeyStoreName"), _describe_store(other))
+    for other in others:
+        theirs = other.get("XksProxyConfiguration") or {}
+        if (theirs.get("UriEndpoint") or "").lower() == endpoint and theirs.get("UriPath") == config.get("UriPath"):
+            return "XksProxyUriInUseException", "the proxy URI %s%s is used by external key store %s" % (
+                config.get("UriEndpoint"), config.get("UriPath"), _describe_store(other))
+    for other in others:
+        theirs = other.get("XksProxyConfiguration") or {}
+        if (theirs.get("UriEndpoint") or "").lower() == endpoint and CONNECTIVITY_VPC in (config.get("Connectivity"), theirs.get("Connectivity")):
+            return "XksProxyUriEndpointInUseException", "the proxy URI endpoint %s is used by external key store %s with %s connectivity" % (
+                config.get("UriEndpoint"), _describe_store(other), theirs.get("Connectivity"))
+    if config.get("Connectivity") == CONNECTIVITY_VPC:
+        for other in others:
+            theirs = other.get("XksProxyConfiguration") or {}
+            if theirs.get("Connectivity") == CONNECTIVITY_VPC and theirs.get("VpcEndpointServiceName") == config.get("VpcEndpointServiceName"):
+                return "XksProxyVpcEndpointServiceInUseException", "the VPC endpoint service %s is used by external key store %s" % (
+                    config.get("VpcEndpointServiceName"), _describe_store(other))
+    return None
+
+
+def lost_updates(predicted, actual, update_params):
+    """The options this update set that ``actual`` (read after it) no longer has: another run's change replaced them."""
+    lost = []
+    for option, param, member, _offline in PROPERTIES:
+        if param in update_params and current_value(actual, member) != current_value(predicted, member):
+            lost.append(option)
+    if "XksProxyAuthenticationCredential" in update_params and current_value(actual, "AccessKeyId") != current_value(predicted, "AccessKeyId"):
+        lost.append(CREDENTIAL_OPTION)
+    return lost

@@ -9,6 +9,7 @@ botocore has no KMS waiters, so this polls DescribeCustomKeyStores on ``POLL_SCH
 was chosen: docs/performance.md, "The waiter at KMS speed"). FAILED ends the wait at once.
 """
 
+import datetime
 import random
 import time
 
@@ -59,6 +60,7 @@ class WaitTimeoutError(AnsibleXksError):
 
     def __init__(self, store_id, target, entry, timeout):
         reached = entry.get("ConnectionState") if entry else "unknown"
+        self.target, self.reached, self.timeout = target, reached, timeout
         super().__init__(
             message="Timed out after %ss waiting for external key store %s to be %s; it is %s. KMS takes about five minutes per "
             "transition: run the task again (it resumes from the current state) or raise wait_timeout." % (timeout, store_id, target, reached)
@@ -66,8 +68,41 @@ class WaitTimeoutError(AnsibleXksError):
         self.entry = entry
 
 
-def _poll(client, store_id, done, target, timeout, sleep, clock):
-    """Describe the store until ``done(state)``; FAILED ends a wait for CONNECTED at once."""
+class Timeline:
+    """The connection states a run saw, each with its time, so that a long wait is not silent.
+
+    Times come from ``time.monotonic`` (read at each call, so a test can replace ``time``); ``at`` is
+    the wall-clock time the run started plus that elapsed time.
+    """
+
+    def __init__(self):
+        self._start = time.monotonic()
+        self._started_at = datetime.datetime.now(datetime.timezone.utc)
+        self.entries = []
+
+    def elapsed(self):
+        return time.monotonic() - self._start
+
+    def record(self, state):
+        """Note ``state`` now, unless it is the state last noted."""
+        if self.entries and self.entries[-1]["state"] == state:
+            return
+        elapsed = round(self.elapsed(), 3)
+        at = self._started_at + datetime.timedelta(seconds=elapsed)
+        self.entries.append(dict(state=state, at=at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), elapsed_seconds=elapsed))
+
+    def seconds_not_connected(self):
+        """How long the store was not CONNECTED since the first state noted (until now if it still is not)."""
+        total = 0.0
+        for index, entry in enumerate(self.entries):
+            if entry["state"] != CONNECTED:
+                until = self.entries[index + 1]["elapsed_seconds"] if index + 1 < len(self.entries) else self.elapsed()
+                total += until - entry["elapsed_seconds"]
+        return round(total, 3)
+
+
+def _poll(client, store_id, done, target, timeout, sleep, clock, observe=None):
+    """Describe the store until ``done(state)``; FAILED ends a wait for CONNECTED at once. ``observe(state)`` sees each poll."""
     sleep, clock = sleep or time.sleep, clock or time.monotonic
     started = clock()
     deadline = started + timeout
@@ -79,6 +114,8 @@ def _poll(client, store_id, done, target, timeout, sleep, clock):
         if entry is None:
             raise AnsibleXksError(message="External key store %s disappeared while waiting for it to be %s." % (store_id, target))
         state = entry.get("ConnectionState")
+        if observe is not None:
+            observe(state)
         if done(state):
             return entry
         if state == FAILED and target == CONNECTED:
@@ -87,14 +124,14 @@ def _poll(client, store_id, done, target, timeout, sleep, clock):
             raise WaitTimeoutError(store_id, target, entry, timeout)
 
 
-def wait_for_state(client, store_id, target, timeout, sleep=None, clock=None):
+def wait_for_state(client, store_id, target, timeout, sleep=None, clock=None, observe=None):
     """Poll until the store is in ``target``; return its last DescribeCustomKeyStores entry.
 
     Raises ConnectionFailedError on FAILED, WaitTimeoutError when ``timeout`` seconds pass.
     """
-    return _poll(client, store_id, lambda state: state == target, target, timeout, sleep, clock)
+    return _poll(client, store_id, lambda state: state == target, target, timeout, sleep, clock, observe)
 
 
-def wait_for_settled(client, store_id, timeout, sleep=None, clock=None):
+def wait_for_settled(client, store_id, timeout, sleep=None, clock=None, observe=None):
     """Poll until the store is no longer CONNECTING or DISCONNECTING (FAILED is settled too)."""
-    return _poll(client, store_id, lambda state: state not in TRANSIENT_STATES, "CONNECTED, DISCONNECTED or FAILED", timeout, sleep, clock)
+    return _poll(client, store_id, lambda state: state not in TRANSIENT_STATES, "CONNECTED, DISCONNECTED or FAILED", timeout, sleep, clock, observe)

@@ -118,6 +118,14 @@ options:
     default: 1200
 notes:
   - After an edit, KMS may take up to five minutes for the change to be fully effective.
+  - An edit that disconnects a store takes about ten minutes on AWS (two transitions). Run it with C(async) and C(poll) so that
+    a job does not sit silent, and read RV(timeline) and RV(outage_seconds) afterwards. Set O(connection_state=connected) on
+    tasks for live stores; a store that a run leaves C(DISCONNECTED) without being asked to always gets a warning, since its KMS
+    keys are unusable until it is connected.
+  - Concurrent edits of one store are last-writer-wins in KMS. The module reads the store back after an update that ends the
+    run and warns when another run's change replaced its own; a transition started by another run is waited out, then the
+    run plans again (once). To serialise runs on one store, set the task keyword C(throttle) to 1 (or play with C(serial)), and in AWX use one job
+    template per store with concurrent jobs disabled.
   - The new values must reach a proxy for the same external key manager (or a backup with the same keys); otherwise ciphertext
     encrypted under the store's KMS keys becomes unrecoverable.
 seealso:
@@ -156,10 +164,12 @@ EXAMPLES = r"""
   kms.xks.xks_keystore:
     id: cks-1234567890abcdef0
     name: XksKeyStore
+    connection_state: connected
 
 - name: Tell KMS about a credential rotated on the proxy (no outage)
   kms.xks.xks_keystore:
     id: cks-1234567890abcdef0
+    connection_state: connected
     xks_proxy_authentication_credential:
       access_key_id: "{{ new_access_key_id }}"
       raw_secret_access_key: "{{ new_secret_access_key }}"
@@ -168,24 +178,35 @@ EXAMPLES = r"""
   kms.xks.xks_keystore:
     id: cks-1234567890abcdef0
     xks_proxy_configuration_file: /etc/xks/proxy-configuration.json
+    connection_state: connected
 
 - name: Change the proxy URI path
   kms.xks.xks_keystore:
     id: cks-1234567890abcdef0
     xks_proxy_uri_path: /kms/xks/v1
+    connection_state: connected
 
-- name: Move to VPC endpoint service connectivity (disconnects and reconnects automatically)
+- name: Move to VPC endpoint service connectivity (disconnects and reconnects automatically), without a silent wait
   kms.xks.xks_keystore:
     id: cks-1234567890abcdef0
     xks_proxy_connectivity: VPC_ENDPOINT_SERVICE
     xks_proxy_uri_endpoint: https://myproxy-private.xks.example.com
     xks_proxy_vpc_endpoint_service_name: com.amazonaws.vpce.us-east-1.vpce-svc-example
+    connection_state: connected
+  async: 1800
+  poll: 15
+  register: move
+
+- name: Show how long the keys were unusable
+  ansible.builtin.debug:
+    msg: "Outage {{ move.outage_seconds }} s: {{ move.timeline | map(attribute='state') | join(' -> ') }}"
 
 - name: Move back to public endpoint connectivity only if that needs no outage (fails on a connected store, naming the properties)
   kms.xks.xks_keystore:
     id: cks-1234567890abcdef0
     xks_proxy_connectivity: PUBLIC_ENDPOINT
     xks_proxy_uri_endpoint: https://myproxy.xks.example.com
+    connection_state: connected
     allow_disconnect: false
 
 - name: Delete a key store (it is disconnected first)
@@ -271,6 +292,63 @@ actions:
   type: list
   elements: str
   sample: [disconnect, update, connect]
+timeline:
+  description:
+    - The connection states the run saw, oldest first, each once when it began (the state at the lookup, the state each
+      C(ConnectCustomKeyStore)/C(DisconnectCustomKeyStore) started, and every new state a wait saw), so it shows where the minutes
+      of a long wait went. Empty in check mode for a store that does not exist yet.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    state:
+      description: The C(ConnectionState).
+      type: str
+      returned: always
+      sample: DISCONNECTING
+    at:
+      description: When the run saw it (ISO 8601, UTC).
+      type: str
+      returned: always
+      sample: "2026-12-01T15:04:12.250000Z"
+    elapsed_seconds:
+      description: Seconds since the task started.
+      type: float
+      returned: always
+      sample: 3.0
+  sample:
+    - {state: CONNECTED, at: "2026-12-01T15:04:09.250000Z", elapsed_seconds: 0.0}
+    - {state: DISCONNECTING, at: "2026-12-01T15:04:09.410000Z", elapsed_seconds: 0.16}
+    - {state: DISCONNECTED, at: "2026-12-01T15:09:12.100000Z", elapsed_seconds: 302.85}
+    - {state: CONNECTING, at: "2026-12-01T15:09:12.400000Z", elapsed_seconds: 303.15}
+    - {state: CONNECTED, at: "2026-12-01T15:14:20.000000Z", elapsed_seconds: 610.75}
+outage_seconds:
+  description:
+    - How long the store was not C(CONNECTED) during the run, in seconds (until the end of the run if it still is not).
+      C(0.0) when the run caused no outage (and in check mode).
+  returned: when the store was C(CONNECTED) at the start of the run
+  type: float
+  sample: 607.59
+preflight:
+  description:
+    - The verdict of the checks before an edit disconnects a C(CONNECTED) store. First the new values are checked against
+      KMS's uniqueness rules and the other stores of the account and Region (one C(DescribeCustomKeyStores) call); then,
+      when the store is to be connected again, the proxy's GetHealthStatus is asked with the new values (O(preflight)).
+  returned: when an edit would disconnect a CONNECTED store
+  type: dict
+  contains:
+    outcome:
+      description:
+        - C(ok) (the proxy is healthy), C(warned) (the controller could not check the proxy; the run went on), C(skipped)
+          (O(preflight=never), or no secret to sign with), C(refused) (nothing was changed; the message says why).
+      type: str
+      returned: always
+      sample: ok
+    message:
+      description: What the check found.
+      type: str
+      returned: always
+      sample: The proxy at https://myproxy2.xks.example.com/kms/xks/v1/health is healthy.
 error_code:
   description: The AWS error code behind a failure.
   returned: on failure caused by an AWS error

@@ -29,11 +29,16 @@ class ModuleRun:
     def __init__(self, monkeypatch, capsys):
         self.client = boto3.client("kms", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x")
         self.stubber = Stubber(self.client)
+        # STS answers GetCallerIdentity, for a prediction that needs the account id (amazon.aws get_aws_account_id).
+        self.sts = boto3.client("sts", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x")
+        self.sts_stubber = Stubber(self.sts)
         self.calls = []
         self.sleeps = []
         self._capsys = capsys
         self.client.meta.events.register("before-parameter-build.kms", self._record)
-        monkeypatch.setattr(AnsibleAWSModule, "client", lambda module, service, retry_decorator=None, **kw: RetryingBotoClientWrapper(self.client, kms_retry()))
+        self.sts.meta.events.register("before-parameter-build.sts", self._record)
+        monkeypatch.setattr(AnsibleAWSModule, "client", lambda module, service, retry_decorator=None, **kw: RetryingBotoClientWrapper(
+            self.sts if service == "sts" else self.client, kms_retry()))
         # Waits and retries must not take real time in unit tests; we record how long they would have slept.
         monkeypatch.setattr("time.sleep", self.sleeps.append)
 
@@ -46,6 +51,11 @@ class ModuleRun:
 
     def expect(self, operation, response=None, expected_params=None):
         self.stubber.add_response(operation, response if response is not None else {}, expected_params)
+
+    def expect_account(self, account_id):
+        """STS GetCallerIdentity answers with this account."""
+        self.sts_stubber.add_response("get_caller_identity", {
+            "Account": account_id, "Arn": "arn:aws:iam::%s:user/ansible" % account_id, "UserId": "AIDAEXAMPLE"}, {})
 
     def expect_error(self, operation, code, message="error", http_status=400, expected_params=None):
         self.stubber.add_client_error(
@@ -61,12 +71,13 @@ class ModuleRun:
         # Warnings and deprecations are process-wide in ansible-core: without this, a run would report an earlier run's.
         for name in ("_global_warnings", "_global_deprecations"):
             getattr(ansible_warnings, name).clear()
-        with self.stubber, patch_module_args(args):
+        with self.stubber, self.sts_stubber, patch_module_args(args):
             with contextlib.suppress(SystemExit):
                 main()
         out = self._capsys.readouterr().out
         result = json.loads(out)
         self.stubber.assert_no_pending_responses()
+        self.sts_stubber.assert_no_pending_responses()
         result["_stdout"] = out
         return result
 

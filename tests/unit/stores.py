@@ -122,6 +122,17 @@ def expect_polls(run, *entries):
         run.expect("describe_custom_key_stores", described(entry), BY_ID)
 
 
+def expect_account_stores(run, *entries):
+    """The one unfiltered DescribeCustomKeyStores before an edit disconnects a CONNECTED store (the uniqueness check):
+    ``entries`` are the account's stores, the edited one among them."""
+    run.expect("describe_custom_key_stores", described(*entries), {})
+
+
+def expect_read_back(run, entry):
+    """The DescribeCustomKeyStores after an update that ends the run."""
+    expect_polls(run, entry)
+
+
 def expect_disconnect(run, entry):
     """DisconnectCustomKeyStore, then the polls until ``entry`` is DISCONNECTED."""
     run.expect("disconnect_custom_key_store", {}, BY_ID)

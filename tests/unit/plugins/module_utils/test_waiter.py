@@ -236,3 +236,41 @@ def test_wait_for_settled_stops_at_any_settled_state(states, settled, clock):
 
     assert entry["ConnectionState"] == settled
     assert client.polls == 2
+
+
+def test_a_wait_shows_each_state_it_sees_to_its_observer(clock):
+    client = ScriptedKms("DISCONNECTING", "DISCONNECTING", "DISCONNECTED")
+    seen = []
+
+    _waiter.wait_for_state(client, s.STORE_ID, "DISCONNECTED", 1200, sleep=clock.sleep, clock=clock, observe=seen.append)
+
+    assert seen == ["DISCONNECTING", "DISCONNECTING", "DISCONNECTED"]
+
+
+class MonotonicClock:
+    """Stands in for the time module in _waiter: monotonic() is what the test sets."""
+
+    def __init__(self):
+        self.now = 50.0
+
+    def monotonic(self):
+        return self.now
+
+
+def test_the_timeline_notes_each_new_state_and_sums_the_time_not_connected(monkeypatch):
+    fake = MonotonicClock()
+    monkeypatch.setattr(_waiter, "time", fake)
+    timeline = _waiter.Timeline()
+    for at, state in ((0.0, "CONNECTED"), (1.0, "DISCONNECTING"), (4.0, "DISCONNECTING"), (6.0, "DISCONNECTED"), (7.0, "CONNECTING"),
+                      (10.0, "CONNECTED"), (12.0, "CONNECTED")):
+        fake.now = 50.0 + at
+        timeline.record(state)
+
+    assert [(entry["state"], entry["elapsed_seconds"]) for entry in timeline.entries] == [
+        ("CONNECTED", 0.0), ("DISCONNECTING", 1.0), ("DISCONNECTED", 6.0), ("CONNECTING", 7.0), ("CONNECTED", 10.0)]
+    assert timeline.entries[0]["at"].endswith("Z")
+    assert timeline.seconds_not_connected() == 9.0
+    fake.now = 50.0 + 20.0
+    timeline.record("DISCONNECTING")
+    fake.now = 50.0 + 25.0
+    assert timeline.seconds_not_connected() == 14.0  # still not connected: counted until now

@@ -107,10 +107,13 @@ def test_each_cli_example_as_a_task_sends_the_same_request(run_module, command, 
     after = after_update(before, request)
     s.expect_lookup(run_module, before)
     if offline:
+        s.expect_account_stores(run_module, before)
         s.expect_disconnect(run_module, before)
     run_module.expect("update_custom_key_store", {}, request)
     if offline:
         s.expect_connect(run_module, after)
+    else:
+        s.expect_read_back(run_module, s.in_state(after, "CONNECTED"))
 
     result = run_module(main, task)
 
@@ -121,7 +124,7 @@ def test_each_cli_example_as_a_task_sends_the_same_request(run_module, command, 
         assert s.mutating_calls(run_module) == ["DisconnectCustomKeyStore", "UpdateCustomKeyStore", "ConnectCustomKeyStore"]
     else:
         assert result["actions"] == ["update"]
-        assert run_module.operations == ["DescribeCustomKeyStores", "UpdateCustomKeyStore"]
+        assert run_module.operations == ["DescribeCustomKeyStores", "UpdateCustomKeyStore", "DescribeCustomKeyStores"]
     assert result["custom_key_store"]["connection_state"] == "CONNECTED"
     assert result["custom_key_store"] == s.returned(s.in_state(after, "CONNECTED"))
     s.assert_no_secret(result)

@@ -16,7 +16,7 @@ from ansible_collections.kms.xks.plugins.modules.xks_keystore import main
 from ansible_collections.kms.xks.tests.unit import stores as s
 
 OFFLINE_SEQUENCE = [
-    "DescribeCustomKeyStores",
+    "DescribeCustomKeyStores", "DescribeCustomKeyStores",  # the lookup, then the account's stores (the uniqueness check)
     "DisconnectCustomKeyStore", "DescribeCustomKeyStores", "DescribeCustomKeyStores",
     "UpdateCustomKeyStore",
     "ConnectCustomKeyStore", "DescribeCustomKeyStores", "DescribeCustomKeyStores",
@@ -59,12 +59,13 @@ def test_an_online_edit_is_one_update_without_outage(run_module, preflight_proxy
     before = s.store(state)
     s.expect_lookup(run_module, before)
     s.expect_update(run_module, **params)
+    s.expect_read_back(run_module, s.in_state(after, state))
 
     result = run_module(main, dict(args, id=s.STORE_ID), diff=True)
 
     assert result["changed"] is True
     assert result["actions"] == ["update"]
-    assert run_module.operations == ["DescribeCustomKeyStores", "UpdateCustomKeyStore"]
+    assert run_module.operations == ["DescribeCustomKeyStores", "UpdateCustomKeyStore", "DescribeCustomKeyStores"]
     assert result["custom_key_store"] == s.returned(s.in_state(after, state))
     assert result["diff"] == {"before": s.returned(before), "after": s.returned(s.in_state(after, state))}
     assert preflight_proxy.calls == []
@@ -115,6 +116,7 @@ OFFLINE_CASES = [
 @pytest.mark.parametrize("before, args, params, after", OFFLINE_CASES)
 def test_an_offline_edit_disconnects_updates_and_reconnects(run_module, preflight_proxy, before, args, params, after):
     s.expect_lookup(run_module, before)
+    s.expect_account_stores(run_module, before)
     s.expect_disconnect(run_module, before)
     s.expect_update(run_module, **params)
     s.expect_connect(run_module, after)
@@ -138,6 +140,7 @@ def test_several_edits_share_one_update_and_one_outage(run_module):
     before = s.store()
     after = edited(s.store(), name="XksKeyStore", UriEndpoint=s.NEW_PUBLIC_ENDPOINT, UriPath=s.PLAIN_PATH, AccessKeyId=s.NEW_ACCESS_KEY_ID)
     s.expect_lookup(run_module, before)
+    s.expect_account_stores(run_module, before, *s.neighbours())
     s.expect_disconnect(run_module, before)
     s.expect_update(
         run_module,
@@ -167,11 +170,12 @@ def test_an_offline_edit_of_a_disconnected_store_needs_no_disconnect(run_module,
     before = s.store("DISCONNECTED")
     s.expect_lookup(run_module, before)
     s.expect_update(run_module, XksProxyUriEndpoint=s.NEW_PUBLIC_ENDPOINT)
+    s.expect_read_back(run_module, s.store("DISCONNECTED", endpoint=s.NEW_PUBLIC_ENDPOINT))
 
     result = run_module(main, {"id": s.STORE_ID, "xks_proxy_uri_endpoint": s.NEW_PUBLIC_ENDPOINT, "allow_disconnect": False})
 
     assert result["actions"] == ["update"]
-    assert run_module.operations == ["DescribeCustomKeyStores", "UpdateCustomKeyStore"]
+    assert run_module.operations == ["DescribeCustomKeyStores", "UpdateCustomKeyStore", "DescribeCustomKeyStores"]
     assert result["custom_key_store"] == s.returned(s.store("DISCONNECTED", endpoint=s.NEW_PUBLIC_ENDPOINT))
     assert preflight_proxy.calls == []
 
@@ -192,8 +196,10 @@ def test_an_offline_edit_of_a_disconnected_store_then_connect(run_module):
 def test_an_offline_edit_that_asks_for_disconnected_does_not_reconnect(run_module, preflight_proxy):
     before = s.store("CONNECTED")
     s.expect_lookup(run_module, before)
+    s.expect_account_stores(run_module, before)
     s.expect_disconnect(run_module, before)
     s.expect_update(run_module, XksProxyUriEndpoint=s.NEW_PUBLIC_ENDPOINT)
+    s.expect_read_back(run_module, s.store("DISCONNECTED", endpoint=s.NEW_PUBLIC_ENDPOINT))
 
     result = run_module(main, {
         "id": s.STORE_ID, "xks_proxy_uri_endpoint": s.NEW_PUBLIC_ENDPOINT, "connection_state": "disconnected", "allow_disconnect": False,
@@ -210,6 +216,7 @@ def test_an_online_edit_that_asks_for_disconnected_updates_first(run_module):
     s.expect_lookup(run_module, before)
     s.expect_update(run_module, XksProxyUriPath=s.PLAIN_PATH)
     s.expect_disconnect(run_module, s.store(path=s.PLAIN_PATH))
+    # The disconnect's wait read the store after the update: no read-back.
 
     result = run_module(main, {"id": s.STORE_ID, "xks_proxy_uri_path": s.PLAIN_PATH, "connection_state": "disconnected"})
 
@@ -222,6 +229,7 @@ def test_editing_a_failed_store_disconnects_it_and_says_so(run_module):
     s.expect_lookup(run_module, before)
     s.expect_disconnect(run_module, before)
     s.expect_update(run_module, XksProxyUriPath=s.PLAIN_PATH)
+    s.expect_read_back(run_module, s.store("DISCONNECTED", path=s.PLAIN_PATH))
 
     result = run_module(main, {"id": s.STORE_ID, "xks_proxy_uri_path": s.PLAIN_PATH})
 
@@ -235,6 +243,7 @@ def test_editing_a_failed_store_disconnects_it_and_says_so(run_module):
 def test_an_update_rejected_after_the_disconnect_reconnects_then_fails(run_module):
     before = s.store()
     s.expect_lookup(run_module, before)
+    s.expect_account_stores(run_module, before)
     s.expect_disconnect(run_module, before)
     run_module.expect_error(
         "update_custom_key_store", "XksProxyUriUnreachableException", "KMS was unable to reach the specified XksProxyUriPath.",
@@ -257,6 +266,7 @@ def test_an_update_rejected_after_the_disconnect_reconnects_then_fails(run_modul
 def test_an_update_rejected_and_a_reconnect_that_fails_reports_both(run_module):
     before = s.store()
     s.expect_lookup(run_module, before)
+    s.expect_account_stores(run_module, before)
     s.expect_disconnect(run_module, before)
     run_module.expect_error("update_custom_key_store", "XksProxyInvalidConfigurationException", "bad proxy")
     run_module.expect("connect_custom_key_store", {}, s.BY_ID)
@@ -277,6 +287,7 @@ def test_an_update_rejected_and_a_reconnect_that_fails_reports_both(run_module):
 def test_an_edit_whose_reconnect_ends_failed_reports_everything_it_did(run_module):
     before = s.store()
     s.expect_lookup(run_module, before)
+    s.expect_account_stores(run_module, before)
     s.expect_disconnect(run_module, before)
     s.expect_update(run_module, XksProxyUriEndpoint=s.NEW_PUBLIC_ENDPOINT)
     run_module.expect("connect_custom_key_store", {}, s.BY_ID)
@@ -319,6 +330,7 @@ def test_update_credential_policy_decides_whether_the_credential_is_sent(run_mod
     s.expect_lookup(run_module, entry)
     if sent:
         s.expect_update(run_module, XksProxyAuthenticationCredential=s.api_credential(access_key_id, s.NEW_SECRET))
+        s.expect_read_back(run_module, s.in_state(s.store(access_key_id=access_key_id), entry["ConnectionState"]))
 
     result = run_module(main, {
         "id": s.STORE_ID, "update_credential": policy, "xks_proxy_authentication_credential": s.credential(access_key_id, s.NEW_SECRET),
@@ -327,7 +339,7 @@ def test_update_credential_policy_decides_whether_the_credential_is_sent(run_mod
     assert result["changed"] is sent
     assert result["actions"] == (["update"] if sent else [])
     assert result["custom_key_store"]["xks_proxy_configuration"]["access_key_id"] == (access_key_id if sent else s.ACCESS_KEY_ID)
-    assert run_module.operations == ["DescribeCustomKeyStores"] + (["UpdateCustomKeyStore"] if sent else [])
+    assert run_module.operations == ["DescribeCustomKeyStores"] + (["UpdateCustomKeyStore", "DescribeCustomKeyStores"] if sent else [])
     s.assert_no_secret(result)
 
 
@@ -339,6 +351,8 @@ def test_on_change_resends_the_same_credential_when_kms_reports_invalid_credenti
     s.expect_update(run_module, XksProxyAuthenticationCredential=s.api_credential(s.ACCESS_KEY_ID, s.NEW_SECRET))
     if connection_state:
         s.expect_connect(run_module, before)
+    else:
+        s.expect_read_back(run_module, s.in_state(before, "DISCONNECTED"))
     args = {"id": s.STORE_ID, "xks_proxy_authentication_credential": s.credential(s.ACCESS_KEY_ID, s.NEW_SECRET)}
     if connection_state:
         args["connection_state"] = connection_state
@@ -404,6 +418,7 @@ def test_the_configuration_file_gives_path_and_credential(run_module, tmp_path):
     }))
     s.expect_lookup(run_module, s.store())
     s.expect_update(run_module, XksProxyUriPath=s.PLAIN_PATH, XksProxyAuthenticationCredential=s.api_credential(s.NEW_ACCESS_KEY_ID, s.NEW_SECRET))
+    s.expect_read_back(run_module, s.store(path=s.PLAIN_PATH, access_key_id=s.NEW_ACCESS_KEY_ID))
 
     result = run_module(main, {"id": s.STORE_ID, "xks_proxy_configuration_file": str(config)}, diff=True)
 

@@ -30,6 +30,12 @@ INDEFINITE = [
 ]
 
 
+def expect_lookup_of_connected_store(run):
+    """The lookup, then (an outage is at stake) the account's stores for the uniqueness check."""
+    s.expect_lookup(run, s.store())
+    s.expect_account_stores(run, s.store(), *s.neighbours())
+
+
 def expect_offline_edit(run):
     before = s.store()
     s.expect_disconnect(run, before)
@@ -40,7 +46,7 @@ def expect_offline_edit(run):
 @pytest.mark.parametrize("mode", ["auto", "always"])
 @pytest.mark.parametrize("check_mode", [False, True])
 def test_a_healthy_proxy_lets_the_edit_go_on(run_module, preflight_proxy, mode, check_mode):
-    s.expect_lookup(run_module, s.store())
+    expect_lookup_of_connected_store(run_module)
     if not check_mode:
         expect_offline_edit(run_module)
 
@@ -60,14 +66,14 @@ def test_a_healthy_proxy_lets_the_edit_go_on(run_module, preflight_proxy, mode, 
 @pytest.mark.parametrize("check_mode", [False, True])
 def test_a_definite_no_aborts_before_the_disconnect(run_module, preflight_proxy, outcome, message, mode, check_mode):
     preflight_proxy.answer(outcome, message)
-    s.expect_lookup(run_module, s.store())
+    expect_lookup_of_connected_store(run_module)
 
     result = run_module(main, dict(EDIT, preflight=mode), check_mode=check_mode)
 
     assert result["failed"] is True
     assert result["msg"] == "Preflight failed, the key store was left as it is: " + message
     assert result["changed"] is False and result["actions"] == []
-    assert run_module.operations == ["DescribeCustomKeyStores"]
+    assert run_module.operations == ["DescribeCustomKeyStores", "DescribeCustomKeyStores"]
     assert result["custom_key_store"]["connection_state"] == "CONNECTED"
     assert len(preflight_proxy.calls) == 1
     s.assert_no_secret(result)
@@ -76,7 +82,7 @@ def test_a_definite_no_aborts_before_the_disconnect(run_module, preflight_proxy,
 @pytest.mark.parametrize("outcome, message", INDEFINITE)
 def test_an_unreachable_proxy_only_warns_under_auto(run_module, preflight_proxy, outcome, message):
     preflight_proxy.answer(outcome, message)
-    s.expect_lookup(run_module, s.store())
+    expect_lookup_of_connected_store(run_module)
     expect_offline_edit(run_module)
 
     result = run_module(main, dict(EDIT, preflight="auto"))
@@ -90,18 +96,18 @@ def test_an_unreachable_proxy_only_warns_under_auto(run_module, preflight_proxy,
 @pytest.mark.parametrize("outcome, message", INDEFINITE)
 def test_an_unreachable_proxy_fails_under_always(run_module, preflight_proxy, outcome, message):
     preflight_proxy.answer(outcome, message)
-    s.expect_lookup(run_module, s.store())
+    expect_lookup_of_connected_store(run_module)
 
     result = run_module(main, dict(EDIT, preflight="always"))
 
     assert result["failed"] is True
     assert "preflight=always" in result["msg"] and message in result["msg"]
-    assert run_module.operations == ["DescribeCustomKeyStores"]
+    assert run_module.operations == ["DescribeCustomKeyStores", "DescribeCustomKeyStores"]
 
 
 @pytest.mark.parametrize("mode", ["auto", "always", "never"])
 def test_without_a_credential_preflight_cannot_sign(run_module, preflight_proxy, mode):
-    s.expect_lookup(run_module, s.store())
+    expect_lookup_of_connected_store(run_module)
     if mode != "always":
         expect_offline_edit(run_module)
 
@@ -111,7 +117,7 @@ def test_without_a_credential_preflight_cannot_sign(run_module, preflight_proxy,
     if mode == "always":
         assert result["failed"] is True
         assert "xks_proxy_authentication_credential" in result["msg"] and "preflight=auto or never" in result["msg"]
-        assert run_module.operations == ["DescribeCustomKeyStores"]
+        assert run_module.operations == ["DescribeCustomKeyStores", "DescribeCustomKeyStores"]
     else:
         assert result["actions"] == ["disconnect", "update", "connect"]
         warnings = s.warnings_of(result)
@@ -123,7 +129,7 @@ def test_without_a_credential_preflight_cannot_sign(run_module, preflight_proxy,
 
 def test_never_skips_the_check_even_when_the_proxy_would_say_no(run_module, preflight_proxy):
     preflight_proxy.answer(pc.CREDENTIAL_REJECTED, "rejected")
-    s.expect_lookup(run_module, s.store())
+    expect_lookup_of_connected_store(run_module)
     expect_offline_edit(run_module)
 
     result = run_module(main, dict(EDIT, preflight="never"))
@@ -139,7 +145,7 @@ def test_the_check_uses_the_new_path_and_credential_of_the_configuration_file(ru
         % (s.PLAIN_PATH, s.NEW_ACCESS_KEY_ID, s.NEW_SECRET)
     )
     preflight_proxy.answer(pc.WRONG_PATH, "The proxy does not serve this URI path.")
-    s.expect_lookup(run_module, s.store())
+    expect_lookup_of_connected_store(run_module)
 
     result = run_module(main, {"id": s.STORE_ID, "xks_proxy_uri_endpoint": s.NEW_PUBLIC_ENDPOINT, "xks_proxy_configuration_file": str(config)})
 
@@ -158,6 +164,8 @@ def test_the_check_uses_the_new_path_and_credential_of_the_configuration_file(ru
 def test_no_preflight_when_the_edit_causes_no_outage(run_module, preflight_proxy, before, args):
     preflight_proxy.answer(pc.CREDENTIAL_REJECTED, "rejected")
     s.expect_lookup(run_module, before)
+    if args.get("connection_state") == "disconnected":
+        s.expect_account_stores(run_module, before)  # the store is disconnected for the edit: KMS's refusals are checked first
 
     result = run_module(main, dict(args, id=s.STORE_ID, preflight="always", xks_proxy_authentication_credential=s.credential()), check_mode=True)
 

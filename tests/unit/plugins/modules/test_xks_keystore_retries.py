@@ -19,6 +19,7 @@ def offline_edit_steps():
     before, after = s.store(), s.store(endpoint=s.NEW_PUBLIC_ENDPOINT)
     return [
         ("describe_custom_key_stores", s.described(before), s.BY_ID),
+        ("describe_custom_key_stores", s.described(before), {}),  # the uniqueness check before the outage
         ("disconnect_custom_key_store", {}, s.BY_ID),
         ("describe_custom_key_stores", s.described(s.in_state(before, "DISCONNECTED")), s.BY_ID),
         ("update_custom_key_store", {}, dict(s.BY_ID, XksProxyUriEndpoint=s.NEW_PUBLIC_ENDPOINT)),
@@ -52,10 +53,11 @@ FLOWS = {
 # (flow, index of the step that fails once)
 FAULTS = [
     pytest.param("edit", 0, id="DescribeCustomKeyStores-lookup"),
-    pytest.param("edit", 1, id="DisconnectCustomKeyStore"),
-    pytest.param("edit", 2, id="DescribeCustomKeyStores-poll"),
-    pytest.param("edit", 3, id="UpdateCustomKeyStore"),
-    pytest.param("edit", 4, id="ConnectCustomKeyStore"),
+    pytest.param("edit", 1, id="DescribeCustomKeyStores-all"),
+    pytest.param("edit", 2, id="DisconnectCustomKeyStore"),
+    pytest.param("edit", 3, id="DescribeCustomKeyStores-poll"),
+    pytest.param("edit", 4, id="UpdateCustomKeyStore"),
+    pytest.param("edit", 5, id="ConnectCustomKeyStore"),
     pytest.param("create", 1, id="CreateCustomKeyStore"),
     pytest.param("delete", 1, id="DeleteCustomKeyStore"),
 ]
@@ -105,6 +107,7 @@ def test_a_lookup_error_that_is_not_retryable_fails_at_once(run_module, code):
 
 def test_a_disconnect_refused_stops_the_edit_before_anything_changed(run_module):
     s.expect_lookup(run_module, s.store())
+    s.expect_account_stores(run_module, s.store())
     run_module.expect_error("disconnect_custom_key_store", "AccessDeniedException", "not allowed", expected_params=s.BY_ID)
 
     result = run_module(main, EDIT)
@@ -112,13 +115,13 @@ def test_a_disconnect_refused_stops_the_edit_before_anything_changed(run_module)
     assert result["failed"] is True
     assert result["error_code"] == "AccessDeniedException"
     assert result["changed"] is False and result["actions"] == []
-    assert run_module.operations == ["DescribeCustomKeyStores", "DisconnectCustomKeyStore"]
+    assert run_module.operations == ["DescribeCustomKeyStores", "DescribeCustomKeyStores", "DisconnectCustomKeyStore"]
 
 
 def test_an_update_error_that_is_not_retryable_is_sent_once(run_module):
     s.expect_lookup(run_module, s.store())
     run_module.expect_error("update_custom_key_store", "CustomKeyStoreInvalidStateException", "wrong state")
-    s.expect_polls(run_module, s.store())
+    s.expect_polls(run_module, s.store(), s.store())  # is another run moving it? (no: CONNECTED), then the state to report
 
     result = run_module(main, {"id": s.STORE_ID, "xks_proxy_uri_path": s.PLAIN_PATH})
 
