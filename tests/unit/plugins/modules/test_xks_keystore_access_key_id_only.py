@@ -77,6 +77,7 @@ def test_create_needs_the_secret_but_its_check_mode_does_not(run_module, new_run
 @pytest.mark.parametrize("check_mode", [False, True])
 def test_a_preflight_that_must_sign_fails_under_always_naming_the_secret(run_module, preflight_proxy, check_mode):
     s.expect_lookup(run_module, s.store())
+    s.expect_account_stores(run_module, s.store())
 
     result = run_module(main, {"id": s.STORE_ID, "xks_proxy_uri_endpoint": s.NEW_PUBLIC_ENDPOINT, OPTION: key_id_only(), "preflight": "always"},
                         check_mode=check_mode)
@@ -87,6 +88,7 @@ def test_a_preflight_that_must_sign_fails_under_always_naming_the_secret(run_mod
 
 def test_a_preflight_that_cannot_sign_only_warns_under_auto(run_module, preflight_proxy):
     s.expect_lookup(run_module, s.store())
+    s.expect_account_stores(run_module, s.store())
 
     result = run_module(main, {"id": s.STORE_ID, "xks_proxy_uri_endpoint": s.NEW_PUBLIC_ENDPOINT, OPTION: key_id_only()}, check_mode=True)
 

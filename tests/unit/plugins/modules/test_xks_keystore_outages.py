@@ -12,6 +12,7 @@ import datetime
 import pytest
 
 from ansible_collections.kms.xks.plugins.module_utils import _proxy_client as pc
+from ansible_collections.kms.xks.plugins.module_utils._waiter import poll_sleep
 from ansible_collections.kms.xks.plugins.modules.xks_keystore import main
 from ansible_collections.kms.xks.tests.unit import stores as s
 
@@ -163,8 +164,9 @@ def test_an_offline_edit_returns_its_timeline_and_outage(run_module, clock):
     assert [entry["state"] for entry in timeline] == ["CONNECTED", "DISCONNECTING", "DISCONNECTED", "CONNECTING", "CONNECTED"]
     elapsed = [entry["elapsed_seconds"] for entry in timeline]
     assert elapsed == sorted(elapsed) and elapsed[-1] > 0
-    # Each poll sleeps first: the disconnect's two polls (1 s, 2 s), then the connect's (1 s, 2 s).
-    assert elapsed[2] - elapsed[1] == 3.0 and elapsed[4] - elapsed[3] == 3.0
+    # Each poll sleeps first: each wait's two polls follow the schedule's first two sleeps (fixed, no jitter).
+    two_polls = poll_sleep(0.0) + poll_sleep(poll_sleep(0.0))
+    assert elapsed[2] - elapsed[1] == two_polls and elapsed[4] - elapsed[3] == two_polls
     started = datetime.datetime.strptime(timeline[0]["at"], "%Y-%m-%dT%H:%M:%S.%fZ")
     ended = datetime.datetime.strptime(timeline[-1]["at"], "%Y-%m-%dT%H:%M:%S.%fZ")
     assert (ended - started).total_seconds() == pytest.approx(elapsed[-1] - elapsed[0], abs=0.002)
