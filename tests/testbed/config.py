@@ -2,12 +2,17 @@
 """Default addresses, names and timings of the test bed (one place, so the CLI, the docs and the tests agree)."""
 
 EMULATOR_HOST = "127.0.0.1"
-EMULATOR_PORT = 45990
 PROXY_ADMIN_HOST = "127.0.0.1"
-PROXY_ADMIN_PORT = 45991
+# 0: a free port, chosen at every start, so that several test beds can run on one machine.
+EMULATOR_PORT = 0
+PROXY_ADMIN_PORT = 0
 
-# KMS only ever talks to port 443 (the API forbids a port in XksProxyUriEndpoint).
+# KMS only ever talks to port 443 (the API forbids a port in XksProxyUriEndpoint), so each proxy
+# instance gets a loopback address of its own: the first free ones in this range, at every start
+# (see sockets.py). One more is held with nothing listening: the unreachable endpoint.
 PROXY_PORT = 443
+PROXY_ADDRESS_FIRST = "127.0.0.11"
+PROXY_ADDRESS_LAST = "127.0.255.254"
 
 REGION = "us-east-1"
 # moto's default account: any dummy credential maps to it.
@@ -15,12 +20,11 @@ ACCOUNT_ID = "123456789012"
 DUMMY_AWS_ACCESS_KEY = "KMSXKSTESTBEDDUMMY"
 DUMMY_AWS_SECRET_KEY = "kms-xks-testbed-dummy-aws-secret"
 
-# Proxy instances: name -> listen address and the URI path it serves at start.
+# Proxy instances, in the order they get addresses: name -> the URI path it serves at start and
+# the host names the emulator resolves to its address.
 PROXY_INSTANCES = {
-    "primary": {"address": "127.0.0.11", "uri_path": "/primary/kms/xks/v1",
-                "hostnames": ["xks-proxy.test", "myproxy.xks.example.com"]},
-    "secondary": {"address": "127.0.0.12", "uri_path": "/secondary/kms/xks/v1",
-                  "hostnames": ["xks-proxy-2.test", "myproxy-private.xks.example.com"]},
+    "primary": {"uri_path": "/primary/kms/xks/v1", "hostnames": ["xks-proxy.test", "myproxy.xks.example.com"]},
+    "secondary": {"uri_path": "/secondary/kms/xks/v1", "hostnames": ["xks-proxy-2.test", "myproxy-private.xks.example.com"]},
 }
 # Extra names the server certificate is valid for (not mapped to an address by default).
 EXTRA_CERT_NAMES = ["*.xks.example.com", "localhost"]

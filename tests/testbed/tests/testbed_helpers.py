@@ -10,6 +10,9 @@ import requests
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+# Short transitions keep the suite fast; tests that need another value set it through the admin API.
+BED_OPTIONS = {"connect_delay": 0.3, "disconnect_delay": 0.3}
+
 
 def error_code(excinfo):
     return excinfo.value.response["Error"]["Code"]
