@@ -109,8 +109,12 @@ class ProxyAdmin(_Admin):
             return self._call("POST", "/faults/clear")
         return self._call("POST", "/instances/%s/faults/clear" % name)
 
-    def add_path(self, name, uri_path, credentials):
-        return self._call("POST", "/instances/%s/paths/add" % name, {"uri_path": uri_path, "credentials": credentials})
+    def add_path(self, name, uri_path, credentials, external_keys=None):
+        """external_keys: [{id, key_spec, key_usage, key_status}]; None = the start set."""
+        body = {"uri_path": uri_path, "credentials": credentials}
+        if external_keys is not None:
+            body["external_keys"] = external_keys
+        return self._call("POST", "/instances/%s/paths/add" % name, body)
 
     def remove_path(self, name, uri_path):
         return self._call("POST", "/instances/%s/paths/remove" % name, {"uri_path": uri_path})
@@ -122,6 +126,13 @@ class ProxyAdmin(_Admin):
 
     def remove_credential(self, name, uri_path, access_key_id):
         return self._call("POST", "/instances/%s/credentials/remove" % name, {"uri_path": uri_path, "access_key_id": access_key_id})
+
+    def put_external_key(self, name, uri_path, key):
+        """Add or replace (same id) one external key {id, key_spec, key_usage, key_status} of a path."""
+        return self._call("POST", "/instances/%s/keys/put" % name, {"uri_path": uri_path, "key": key})
+
+    def remove_external_key(self, name, uri_path, key_id):
+        return self._call("POST", "/instances/%s/keys/remove" % name, {"uri_path": uri_path, "id": key_id})
 
     def reset(self):
         return self._call("POST", "/reset")

@@ -20,12 +20,29 @@ ACCOUNT_ID = "123456789012"
 DUMMY_AWS_ACCESS_KEY = "KMSXKSTESTBEDDUMMY"
 DUMMY_AWS_SECRET_KEY = "kms-xks-testbed-dummy-aws-secret"
 
-# Proxy instances, in the order they get addresses: name -> the URI path it serves at start and
-# the host names the emulator resolves to its address.
+# Proxy instances, in the order they get addresses: name -> the URI path it serves at start, the
+# key manager (EKM) behind it, and the host names the emulator resolves to its address. primary and
+# secondary front the same EKM (a backup: same keys, same material); foreign fronts another one
+# with the same key ids and other material.
 PROXY_INSTANCES = {
-    "primary": {"uri_path": "/primary/kms/xks/v1", "hostnames": ["xks-proxy.test", "myproxy.xks.example.com"]},
-    "secondary": {"uri_path": "/secondary/kms/xks/v1", "hostnames": ["xks-proxy-2.test", "myproxy-private.xks.example.com"]},
+    "primary": {"uri_path": "/primary/kms/xks/v1", "key_manager": "ekm-a", "hostnames": ["xks-proxy.test", "myproxy.xks.example.com"]},
+    "secondary": {"uri_path": "/secondary/kms/xks/v1", "key_manager": "ekm-a",
+                  "hostnames": ["xks-proxy-2.test", "myproxy-private.xks.example.com"]},
+    "foreign": {"uri_path": "/foreign/kms/xks/v1", "key_manager": "ekm-b", "hostnames": ["xks-proxy-foreign.test"]},
 }
+
+# The external keys every served path has unless told otherwise (GetKeyMetadata answers these).
+# Material (AES-256) is per key manager and key id, generated at start.
+DEFAULT_EXTERNAL_KEYS = [
+    {"id": "xks-key-1", "key_spec": "AES_256", "key_usage": ["ENCRYPT", "DECRYPT"], "key_status": "ENABLED"},
+    {"id": "xks-key-2", "key_spec": "AES_256", "key_usage": ["ENCRYPT", "DECRYPT"], "key_status": "ENABLED"},
+    {"id": "xks-key-3", "key_spec": "AES_256", "key_usage": ["ENCRYPT", "DECRYPT"], "key_status": "ENABLED"},
+    {"id": "xks-encrypt-only", "key_spec": "AES_256", "key_usage": ["ENCRYPT"], "key_status": "ENABLED"},
+    {"id": "xks-decrypt-only", "key_spec": "AES_256", "key_usage": ["DECRYPT"], "key_status": "ENABLED"},
+    {"id": "xks-no-usage", "key_spec": "AES_256", "key_usage": ["SIGN", "VERIFY"], "key_status": "ENABLED"},
+    {"id": "xks-disabled", "key_spec": "AES_256", "key_usage": ["ENCRYPT", "DECRYPT"], "key_status": "DISABLED"},
+]
+
 # Extra names the server certificate is valid for (not mapped to an address by default).
 EXTRA_CERT_NAMES = ["*.xks.example.com", "localhost"]
 

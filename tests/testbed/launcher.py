@@ -4,10 +4,12 @@
 DIR/testbed.json        what tests and playbooks need (also usable as Ansible extra vars); 0600, holds secrets
 DIR/processes.json      pids of the services
 DIR/*-config.json       each service's configuration (0600)
+DIR/key-material.json   the key managers' AES-256 material (0600; never in testbed.json or logs)
 DIR/*.pem               test CA and server certificates
 DIR/emulator.log, DIR/proxy.log
 """
 
+import copy
 import json
 import os
 import signal
@@ -17,13 +19,14 @@ import time
 
 from . import config
 from .client import call
-from .credentials import new_credential
+from .credentials import new_credential, new_key_material
 from . import pki, sockets
 
 STATE_FILE = "testbed.json"
 PROCESS_FILE = "processes.json"
 EMULATOR_CONFIG = "emulator-config.json"
 PROXY_CONFIG = "proxy-config.json"
+KEY_MATERIAL_FILE = "key-material.json"
 SERVICES = {"emulator": "testbed.emulator", "proxy": "testbed.proxy"}
 _CONFIG_FILES = {"emulator": EMULATOR_CONFIG, "proxy": PROXY_CONFIG}
 # The directory that holds the `testbed` package; children need it on PYTHONPATH.
@@ -176,7 +179,9 @@ def _layout(state_dir, bound, region):
     }
     for name, spec in sorted(config.PROXY_INSTANCES.items()):
         live = [new_credential()]
-        instances[name] = {"address": addresses[name], "port": config.PROXY_PORT, "paths": {spec["uri_path"]: live}}
+        keys = copy.deepcopy(config.DEFAULT_EXTERNAL_KEYS)
+        instances[name] = {"address": addresses[name], "port": config.PROXY_PORT, "key_manager": spec["key_manager"],
+                           "paths": {spec["uri_path"]: live}, "external_keys": {spec["uri_path"]: keys}}
         public["xks_proxy_" + name] = {
             "name": name,
             "address": addresses[name],
@@ -185,6 +190,8 @@ def _layout(state_dir, bound, region):
             "uri_path": spec["uri_path"],
             "credentials": live,
             "spare_credentials": [new_credential() for _count in range(config.SPARE_CREDENTIALS)],
+            "key_manager": spec["key_manager"],
+            "external_keys": keys,
         }
         for host in spec["hostnames"]:
             public["xks_host_map"][host] = addresses[name]
@@ -195,6 +202,17 @@ def _certificate_identities(public):
     """What the proxies' certificate must be valid for: the addresses chosen at this start, the names, the extras."""
     proxies = [public["xks_proxy_" + name] for name in public["xks_proxy_instances"]]
     return [proxy["address"] for proxy in proxies] + [host for proxy in proxies for host in proxy["hostnames"]] + config.EXTRA_CERT_NAMES
+
+
+def _key_material(instances):
+    """Fresh random material for every key id each key manager serves at start: key manager -> {id: base64}."""
+    material = {}
+    for instance in instances.values():
+        ids = material.setdefault(instance["key_manager"], {})
+        for keys in instance["external_keys"].values():
+            for key in keys:
+                ids.setdefault(key["id"], new_key_material())
+    return material
 
 
 def _spawn(state_dir, service, pass_fds):
@@ -236,12 +254,13 @@ def _wait_until_answering(state_dir, processes, public, timeout):
 
 def _write_service_configs(state_dir, bound, instances, public, pem):
     """Each service's configuration, with the descriptors of the sockets it inherits."""
+    _write_json(os.path.join(state_dir, KEY_MATERIAL_FILE), _key_material(instances))
     _write_json(os.path.join(state_dir, PROXY_CONFIG), {
         "region": public["aws_region"], "admin_fd": bound["proxy_admin"].fileno(),
         "claim_fds": [sock.fileno() for _address, sock in bound["proxy_addresses"].values()],
         "cert_file": pem["cert_file"], "key_file": pem["key_file"],
         "untrusted_cert_file": pem["untrusted_cert_file"], "untrusted_key_file": pem["untrusted_key_file"],
-        "instances": instances,
+        "instances": instances, "key_material_file": os.path.join(state_dir, KEY_MATERIAL_FILE),
     })
     _write_json(os.path.join(state_dir, EMULATOR_CONFIG), {
         "host": config.EMULATOR_HOST, "fd": bound["emulator"].fileno(),
@@ -326,7 +345,7 @@ def stop(state_dir):
         if isinstance(pid, int) and _alive(pid) and _is_our_service(pid, entry.get("module", SERVICES.get(service, "?"))):
             _terminate(pid)
             stopped.append(service)
-    for name in (STATE_FILE, PROCESS_FILE, EMULATOR_CONFIG, PROXY_CONFIG) + pki.FILES:
+    for name in (STATE_FILE, PROCESS_FILE, EMULATOR_CONFIG, PROXY_CONFIG, KEY_MATERIAL_FILE) + pki.FILES:
         try:
             os.remove(os.path.join(state_dir, name))
         except FileNotFoundError:

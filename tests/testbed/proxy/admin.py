@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
-"""Plain-HTTP admin API of the XKS proxy (loopback only): faults, paths, credentials, request log.
+"""Plain-HTTP admin API of the XKS proxy (loopback only): faults, paths, credentials, external keys, request log.
 
-Every answer is JSON. Secrets go in (to add a credential) but never come out.
+Every answer is JSON. Secrets go in (to add a credential) but never come out; key material never does either.
 """
 
 import http.server
@@ -28,6 +28,8 @@ def _routes():
         ("POST", _INSTANCE + r"/paths/remove", "remove_path"),
         ("POST", _INSTANCE + r"/credentials/add", "add_credential"),
         ("POST", _INSTANCE + r"/credentials/remove", "remove_credential"),
+        ("POST", _INSTANCE + r"/keys/put", "put_external_key"),
+        ("POST", _INSTANCE + r"/keys/remove", "remove_external_key"),
         ("POST", r"/faults/clear", "clear_all_faults"),
         ("POST", r"/reset", "reset"),
     ]
@@ -73,7 +75,7 @@ class AdminActions(object):
         return {"status": "ok"}
 
     def add_path(self, body, name):
-        self.state.add_path(name, body.get("uri_path"), body.get("credentials"))
+        self.state.add_path(name, body.get("uri_path"), body.get("credentials"), body.get("external_keys"))
         return self.state.describe(name)
 
     def remove_path(self, body, name):
@@ -87,6 +89,14 @@ class AdminActions(object):
 
     def remove_credential(self, body, name):
         self.state.remove_credential(name, body.get("uri_path"), body.get("access_key_id"))
+        return self.state.describe(name)
+
+    def put_external_key(self, body, name):
+        self.state.put_external_key(name, body.get("uri_path"), body.get("key"))
+        return self.state.describe(name)
+
+    def remove_external_key(self, body, name):
+        self.state.remove_external_key(name, body.get("uri_path"), body.get("id"))
         return self.state.describe(name)
 
     def reset(self, body):

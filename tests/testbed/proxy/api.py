@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""The XKS Proxy API answers (XKS proxy spec v1.0.3): GetHealthStatus, errors, SigV4 checks, and the fault switches.
+"""The XKS Proxy API answers (XKS proxy spec v1.0.3): routing, SigV4, GetHealthStatus, the key operations, faults.
 
 Transport (TLS, listeners, delays) lives in server.py; this module only turns a request into a reply.
 """
@@ -8,15 +8,20 @@ import json
 import re
 import time
 
+from . import operations
 from .sigv4 import SigV4Error, parse_authorization, verify
 from .state import ERROR_STATUS
 
 # `<uri_path>/health` or `<uri_path>/keys/<id>/<op>`, where uri_path ends in /kms/xks/v<N>.
-_API_PATH = re.compile(r"^(?P<uri_path>(?:/[a-zA-Z0-9/_-]+)?/kms/xks/v\d{1,2})(?P<op>/health|/keys/[^/]+/(?:metadata|encrypt|decrypt))$")
+_API_PATH = re.compile(r"^(?P<uri_path>(?:/[a-zA-Z0-9/_-]+)?/kms/xks/v\d{1,2})"
+                       r"(?:/(?P<health>health)|/keys/(?P<key_id>[^/]+)/(?P<key_op>metadata|encrypt|decrypt))$")
 
 VENDOR = "kms.xks test bed"
 PROXY_MODEL = "testbed-xks-proxy 1.0"
 EKM_MODEL = "soft-ekm 1.0"
+
+# XKS API name of each URI operation (for the request log).
+XKS_OPERATIONS = {"health": "GetHealthStatus", "metadata": "GetKeyMetadata", "encrypt": "Encrypt", "decrypt": "Decrypt"}
 
 
 class Reply(object):
@@ -27,7 +32,8 @@ class Reply(object):
 
 
 def json_reply(status, document):
-    return Reply(status, json.dumps(document).encode("utf-8"), {"Content-Type": "application/json"})
+    # Single-line JSON: AWS's test client reads the last line of the answer as the body.
+    return Reply(status, json.dumps(document, separators=(",", ":")).encode("utf-8"), {"Content-Type": "application/json"})
 
 
 def error_reply(error_name, message):
@@ -51,7 +57,7 @@ def health_document(faults):
 
 
 def _request_metadata(body):
-    """kmsOperation and kmsRequestId for the request log; the proxy must not validate them (spec, GetHealthStatus)."""
+    """kmsOperation and kmsRequestId for the request log (the spec asks the proxy to log them)."""
     try:
         meta = json.loads(body.decode("utf-8")).get("requestMetadata") or {}
         return {"kms_operation": meta.get("kmsOperation"), "kms_request_id": meta.get("kmsRequestId")}
@@ -59,10 +65,56 @@ def _request_metadata(body):
         return {"kms_operation": None, "kms_request_id": None}
 
 
+def _operation_of(match):
+    return "health" if match.group("health") else match.group("key_op")
+
+
+def _key_operation(state, instance_name, faults, match, body):
+    """GetKeyMetadata, Encrypt or Decrypt, after authentication; returns the answer document or raises XksError.
+
+    Order (what AWS's test client expects): request shape, then the key manager, then the key.
+    """
+    operation = match.group("key_op")
+    request = operations.parse_request(operation, body)
+    if operation == "encrypt":
+        request = operations.encrypt_request(request)
+    elif operation == "decrypt":
+        request = operations.decrypt_request(request)
+    if faults["unhealthy"]:
+        raise operations.XksError("DependencyTimeoutException", "No external key manager is available")
+    found = state.external_key(instance_name, match.group("uri_path"), match.group("key_id"))
+    if found is None:
+        raise operations.XksError("KeyNotFoundException", "The external key was not found in the key manager")
+    key, material = found
+    if operation == "metadata":
+        return operations.get_key_metadata(key)
+    if operation == "encrypt":
+        return operations.encrypt(key, material, request)
+    return operations.decrypt(key, material, request)
+
+
+def _answer(state, instance_name, faults, match, body):
+    if faults["error"]:
+        return error_reply(faults["error"], "Fault injected by the test bed")
+    if faults["invalid_response"]:
+        return Reply(200, b'{"xksProxyFleetSize": 1, "xksProxyVendor": ', {"Content-Type": "application/json"})
+    try:
+        if match.group("health"):
+            # The spec exempts GetHealthStatus from ValidationException; AWS's test client expects it (README).
+            operations.parse_request("health", body)
+            return json_reply(200, health_document(faults))
+        return json_reply(200, _key_operation(state, instance_name, faults, match, body))
+    except operations.XksError as exc:
+        return error_reply(exc.error_name, exc.message)
+
+
 def handle(state, instance_name, region, method, path, query, headers, body):
     """Answer one request to `instance_name`; returns (Reply, log entry). `headers` has lower-case names."""
     faults = state.faults(instance_name)
-    entry = {"time": time.time(), "method": method, "path": path, "access_key_id": None, "signed_headers": None}
+    match = _API_PATH.match(path)
+    entry = {"time": time.time(), "method": method, "path": path, "access_key_id": None, "signed_headers": None,
+             "xks_operation": XKS_OPERATIONS[_operation_of(match)] if match else None,
+             "external_key_id": match.group("key_id") if match else None}
     entry.update(_request_metadata(body))
     try:
         entry["signed_headers"] = parse_authorization(headers.get("authorization"))["signed_headers"]
@@ -73,11 +125,12 @@ def handle(state, instance_name, region, method, path, query, headers, body):
         entry["status"] = reply.status
         if note:
             entry["note"] = note
+        if reply.status != 200 and reply.body:
+            entry.setdefault("error_name", json.loads(reply.body.decode("utf-8")).get("errorName"))
         return reply, entry
 
     if method != "POST":
         return done(Reply(405, b"", {"Allow": "POST"}))
-    match = _API_PATH.match(path)
     secrets = state.secrets_for(instance_name, match.group("uri_path")) if match else None
     if faults["wrong_path"] or secrets is None:
         return done(error_reply("InvalidUriPathException", "No external key store is configured at this URI path"))
@@ -85,10 +138,4 @@ def handle(state, instance_name, region, method, path, query, headers, body):
         entry["access_key_id"] = verify(method, path, query, headers, body, secrets, region)
     except SigV4Error as exc:
         return done(error_reply("AuthenticationFailedException", "Request authentication failed"), str(exc))
-    if faults["error"]:
-        return done(error_reply(faults["error"], "Fault injected by the test bed"))
-    if match.group("op") != "/health":
-        return done(error_reply("UnsupportedOperationException", "The test bed proxy implements GetHealthStatus only"))
-    if faults["invalid_response"]:
-        return done(Reply(200, b'{"xksProxyFleetSize": 1, "xksProxyVendor": ', {"Content-Type": "application/json"}))
-    return done(json_reply(200, health_document(faults)))
+    return done(_answer(state, instance_name, faults, match, body))

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 """The XKS proxy process: state, TLS contexts, one listener per instance, and the admin API."""
 
+import json
 import threading
 
 from .. import sockets
@@ -9,11 +10,17 @@ from .server import Listener, server_tls_context
 from .state import ProxyState
 
 
+def _read_key_material(path):
+    """key manager -> {key id: base64 AES-256 material}, from the 0600 file the launcher wrote."""
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
 class XksProxy(object):
     def __init__(self, config):
         """`config`: the proxy section written by the launcher (see launcher.proxy_config)."""
         self.region = config["region"]
-        self.state = ProxyState(config["instances"])
+        self.state = ProxyState(config["instances"], _read_key_material(config["key_material_file"]))
         self._trusted = server_tls_context(config["cert_file"], config["key_file"])
         self._untrusted = server_tls_context(config["untrusted_cert_file"], config["untrusted_key_file"])
         self._listeners = {name: Listener(self, name, inst["address"], inst["port"]) for name, inst in config["instances"].items()}

@@ -1,10 +1,13 @@
 # -*- coding: utf-8 -*-
-"""What each proxy instance serves (paths, live credentials) and which faults are on; thread-safe."""
+"""What each proxy instance serves (paths, live credentials, external keys) and which faults are on; thread-safe."""
 
 import collections
 import copy
 import re
 import threading
+
+from .. import config
+from .keys import KeyManager, KeyTableError, check_external_key, check_key_table
 
 URI_PATH_PATTERN = re.compile(r"^(/[a-zA-Z0-9/_-]+/kms/xks/v\d{1,2})$|^(/kms/xks/v\d{1,2})$")
 ACCESS_KEY_ID_PATTERN = re.compile(r"^[A-Z2-7]{20,30}$")
@@ -45,6 +48,13 @@ class StateError(ValueError):
     """An admin request that cannot be applied (bad name, bad value)."""
 
 
+def _key_table(keys):
+    try:
+        return check_key_table(keys)
+    except KeyTableError as exc:
+        raise StateError(str(exc)) from None
+
+
 def check_credential(cred):
     if not isinstance(cred, dict):
         raise StateError("a credential is an object with access_key_id and raw_secret_access_key")
@@ -81,13 +91,15 @@ def check_faults(changes):
 
 
 class Instance(object):
-    """One proxy endpoint: a listen address and the URI paths it serves."""
+    """One proxy endpoint: a listen address, the URI paths it serves and the key manager behind it."""
 
-    def __init__(self, name, address, port, paths):
+    def __init__(self, name, address, port, paths, external_keys, key_manager):
         self.name = name
         self.address = address
         self.port = port
         self.paths = paths  # uri_path -> list of credentials (1 or more live ones)
+        self.external_keys = external_keys  # uri_path -> {key id: key table entry}
+        self.key_manager = key_manager
         self.faults = dict(FAULT_DEFAULTS)
         self.requests = collections.deque(maxlen=MAX_LOGGED_REQUESTS)
 
@@ -98,15 +110,20 @@ class Instance(object):
             "address": self.address,
             "port": self.port,
             "paths": {path: [c["access_key_id"] for c in creds] for path, creds in sorted(self.paths.items())},
+            "external_keys": {path: [keys[k] for k in sorted(keys)] for path, keys in sorted(self.external_keys.items())},
+            "key_manager": self.key_manager,
             "faults": dict(self.faults),
         }
 
 
 class ProxyState(object):
-    def __init__(self, instances_config):
-        """`instances_config`: name -> {address, port, paths: {uri_path: [credential, ...]}}."""
+    def __init__(self, instances_config, key_material):
+        """`instances_config`: name -> {address, port, key_manager, paths: {uri_path: [credential, ...]},
+        external_keys: {uri_path: [key table entry, ...]}}; `key_material`: key manager -> {key id: base64}."""
         self._lock = threading.Lock()
         self._initial = copy.deepcopy(instances_config)
+        # The material survives a reset, as keys survive in a real key manager.
+        self.key_managers = {name: KeyManager(name, material) for name, material in key_material.items()}
         self.instances = {}
         self._load()
 
@@ -114,7 +131,10 @@ class ProxyState(object):
         self.instances = {}
         for name, conf in self._initial.items():
             paths = {check_uri_path(p): [check_credential(c) for c in creds] for p, creds in conf["paths"].items()}
-            self.instances[name] = Instance(name, conf["address"], conf["port"], paths)
+            keys = {p: _key_table(conf["external_keys"].get(p, config.DEFAULT_EXTERNAL_KEYS)) for p in paths}
+            if conf["key_manager"] not in self.key_managers:
+                raise StateError("instance %r names an unknown key manager %r" % (name, conf["key_manager"]))
+            self.instances[name] = Instance(name, conf["address"], conf["port"], paths, keys, conf["key_manager"])
 
     def _instance(self, name):
         try:
@@ -145,18 +165,49 @@ class ProxyState(object):
         with self._lock:
             self._instance(name).faults = dict(FAULT_DEFAULTS)
 
-    def add_path(self, name, uri_path, credentials):
+    def add_path(self, name, uri_path, credentials, external_keys=None):
+        """Serve `uri_path` (replacing its credentials and key table if served); keys default to the start set."""
         check_uri_path(uri_path)
         if not isinstance(credentials, list) or not credentials:
             raise StateError("credentials must be a non-empty list")
         creds = [check_credential(c) for c in credentials]
+        keys = _key_table(config.DEFAULT_EXTERNAL_KEYS if external_keys is None else external_keys)
         with self._lock:
-            self._instance(name).paths[uri_path] = creds
+            instance = self._instance(name)
+            instance.paths[uri_path] = creds
+            instance.external_keys[uri_path] = keys
 
     def remove_path(self, name, uri_path):
         with self._lock:
-            if self._instance(name).paths.pop(uri_path, None) is None:
+            instance = self._instance(name)
+            if instance.paths.pop(uri_path, None) is None:
                 raise StateError("instance %r does not serve %r" % (name, uri_path))
+            instance.external_keys.pop(uri_path, None)
+
+    def put_external_key(self, name, uri_path, key):
+        """Add an external key to a path's table, or replace the entry with the same id."""
+        try:
+            clean = check_external_key(key)
+        except KeyTableError as exc:
+            raise StateError(str(exc)) from None
+        with self._lock:
+            self._path(name, uri_path)
+            self._instance(name).external_keys[uri_path][clean["id"]] = clean
+
+    def remove_external_key(self, name, uri_path, key_id):
+        with self._lock:
+            self._path(name, uri_path)
+            if self._instance(name).external_keys[uri_path].pop(key_id, None) is None:
+                raise StateError("no external key %r on %r" % (key_id, uri_path))
+
+    def external_key(self, name, uri_path, key_id):
+        """(key table entry, AES material) of a served key, or None when the path's table lacks it."""
+        with self._lock:
+            instance = self._instance(name)
+            key = instance.external_keys.get(uri_path, {}).get(key_id)
+            if key is None:
+                return None
+            return copy.deepcopy(key), self.key_managers[instance.key_manager].material(key_id)
 
     def add_credential(self, name, uri_path, credential):
         cred = check_credential(credential)

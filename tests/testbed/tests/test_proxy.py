@@ -53,11 +53,6 @@ def test_unknown_path_is_404_invalid_uri_path(bed):
     assert set(response.json()) == {"errorName", "errorMessage"}
 
 
-def test_key_operations_are_not_implemented(bed):
-    response = health_request(bed, bed["xks_proxy_primary"]["credentials"][0], suffix="/keys/k1/metadata")
-    assert response.status_code == 501 and error_of(response) == "UnsupportedOperationException"
-
-
 @pytest.mark.parametrize("case", ["unknown_key", "bad_secret", "wrong_region", "wrong_service", "too_old", "too_new", "unsigned"])
 def test_authentication_failures_are_401(bed, case):
     live = bed["xks_proxy_primary"]["credentials"][0]
