@@ -21,6 +21,7 @@ from . import config
 from .client import call
 from .credentials import new_credential, new_key_material
 from . import pki, sockets
+from .emulator import vpc
 
 STATE_FILE = "testbed.json"
 PROCESS_FILE = "processes.json"
@@ -195,6 +196,8 @@ def _layout(state_dir, bound, region):
         }
         for host in spec["hostnames"]:
             public["xks_host_map"][host] = addresses[name]
+    targets = {name: addresses[name] for name in config.PROXY_INSTANCES}
+    public["xks_vpc_endpoint_services"] = vpc.default_services(region, config.ACCOUNT_ID, config.OTHER_ACCOUNT_ID, targets)
     return instances, public
 
 
@@ -265,7 +268,8 @@ def _write_service_configs(state_dir, bound, instances, public, pem):
     _write_json(os.path.join(state_dir, EMULATOR_CONFIG), {
         "host": config.EMULATOR_HOST, "fd": bound["emulator"].fileno(),
         "settings": {"connect_delay": public["xks_connect_delay"], "disconnect_delay": public["xks_disconnect_delay"],
-                     "health_timeout_ms": public["xks_health_timeout_ms"], "ca_file": pem["ca_file"], "host_map": public["xks_host_map"]},
+                     "health_timeout_ms": public["xks_health_timeout_ms"], "ca_file": pem["ca_file"], "host_map": public["xks_host_map"],
+                     "vpc_endpoint_services": vpc.registry(public["xks_vpc_endpoint_services"])},
     })
 
 

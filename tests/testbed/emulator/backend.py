@@ -5,7 +5,9 @@ Network calls (health checks) run outside the registry lock, so Describe stays r
 change is checked again under the lock before it is applied.
 """
 
-from . import errors, health
+import sys
+
+from . import errors, health, vpc
 from .faults import CONNECT_FAILED, FAULTS
 from .scheduler import SCHEDULER
 from .settings import SETTINGS
@@ -16,17 +18,11 @@ from .. import config
 OFFLINE_MEMBERS = ("XksProxyConnectivity", "XksProxyUriEndpoint", "XksProxyVpcEndpointServiceName", "XksProxyVpcEndpointServiceOwner")
 
 
-def _raise_for(outcome):
+def _raise_for(outcome, operation):
+    """Raise what KMS raises for an unhealthy proxy: KMS's own words to the caller, the detail to the log."""
     if not outcome.healthy:
-        raise errors.error_class(outcome.exception)("%s (GetHealthStatus: %s)" % (_HEALTH_MESSAGES[outcome.exception], outcome.reason))
-
-
-_HEALTH_MESSAGES = {
-    health.UNREACHABLE: "KMS cannot reach the XKS proxy at the specified URI",
-    health.BAD_CREDENTIAL: "The XKS proxy rejected the authentication credential",
-    health.BAD_RESPONSE: "KMS cannot interpret the response from the XKS proxy",
-    health.BAD_CONFIGURATION: "The XKS proxy is not configured for the specified URI path",
-}
+        sys.stderr.write("testbed: %s health check failed: %s\n" % (operation, outcome.reason))
+        raise errors.error_class(outcome.exception)(outcome.message)
 
 
 def _check_connectivity_fields(proxy):
@@ -52,7 +48,21 @@ class CustomKeyStoreBackend(object):
         return registry
 
     def _health(self, proxy, operation):
-        return health.check(proxy.endpoint, proxy.uri_path, proxy.access_key_id, proxy.secret, self.region_name, operation, SETTINGS)
+        # A VPC store's requests go through its endpoint service, to the address the registry maps it to.
+        address = vpc.address(SETTINGS.services(), proxy) if proxy.connectivity == VPC else None
+        return health.check(proxy.endpoint, proxy.uri_path, proxy.access_key_id, proxy.secret, self.region_name, operation, SETTINGS,
+                            address=address)
+
+    def _vpc_problem(self, proxy):
+        """What KMS finds wrong with a VPC store's endpoint service (None: nothing, or not a VPC store)."""
+        if proxy.connectivity != VPC:
+            return None
+        return vpc.problem(SETTINGS.services(), proxy, self.account_id, self.region_name)
+
+    def _check_vpc_endpoint_service(self, proxy):
+        found = self._vpc_problem(proxy)
+        if found:
+            raise errors.error_class(found.exception)(found.message)
 
     def create_custom_key_store(self, name, proxy):
         """`proxy`: a ProxySettings with every member the request gave; returns the new store id."""
@@ -63,9 +73,10 @@ class CustomKeyStoreBackend(object):
         with registry.lock:
             self._check_quota()
             registry.check_unique(name, proxy)
+        self._check_vpc_endpoint_service(proxy)
         if proxy.connectivity == PUBLIC:
             # KMS tests a public endpoint at creation; a VPC endpoint only when connecting.
-            _raise_for(self._health(proxy, "CreateCustomKeyStore"))
+            _raise_for(self._health(proxy, "CreateCustomKeyStore"), "CreateCustomKeyStore")
         with registry.lock:
             self._check_quota()
             registry.check_unique(name, proxy)
@@ -98,7 +109,8 @@ class CustomKeyStoreBackend(object):
             proxy = self._merged_proxy(store, changes)
             registry.check_unique(name, proxy, exclude_id=store.id)
             before = store.proxy
-        _raise_for(self._health(proxy, "UpdateCustomKeyStore"))
+        self._check_vpc_endpoint_service(proxy)
+        _raise_for(self._health(proxy, "UpdateCustomKeyStore"), "UpdateCustomKeyStore")
         with registry.lock:
             if store.proxy is not before or registry.get(store_id) is not store:
                 raise errors.KMSInternalException("The custom key store changed during the update; retry")
@@ -170,11 +182,25 @@ class CustomKeyStoreBackend(object):
             if store.generation != generation or store.state != CONNECTING:
                 return
             proxy = store.proxy
-        code = forced["error_code"] if forced else self._health(proxy, "ConnectCustomKeyStore").code
+        code = forced["error_code"] if forced else self._connect_check(proxy)
         with registry.lock:
             if store.generation == generation and store.state == CONNECTING:
                 store.state = FAILED if code else CONNECTED
                 store.error_code = code
+
+    def _connect_check(self, proxy):
+        """The ConnectionErrorCode a connect attempt ends with (None: CONNECTED); the detail goes to the log.
+
+        For a VPC store KMS first checks the endpoint service (and creates its interface endpoint), then sends GetHealthStatus.
+        """
+        found = self._vpc_problem(proxy)
+        if found:
+            sys.stderr.write("testbed: ConnectCustomKeyStore: %s\n" % found.message)
+            return found.code
+        outcome = self._health(proxy, "ConnectCustomKeyStore")
+        if not outcome.healthy:
+            sys.stderr.write("testbed: ConnectCustomKeyStore health check failed: %s\n" % outcome.reason)
+        return outcome.code
 
     def disconnect_custom_key_store(self, store_id):
         registry = self.xks_stores

@@ -62,6 +62,14 @@ class XksProxyVpcEndpointServiceInUseException(KmsError):
     pass
 
 
+class XksProxyVpcEndpointServiceNotFoundException(KmsError):
+    pass
+
+
+class XksProxyVpcEndpointServiceInvalidConfigurationException(KmsError):
+    pass
+
+
 class XksProxyUriUnreachableException(KmsError):
     pass
 

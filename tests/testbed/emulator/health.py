@@ -45,13 +45,37 @@ STATUS_ERRORS = {400: "ValidationException", 401: "AuthenticationFailedException
 HEALTH_STATUSES = ("ACTIVE", "DEGRADED", "UNAVAILABLE")
 
 
-class Outcome(object):
-    """Result of one health check: `exception` and `code` are None when the proxy is healthy."""
+# What KMS tells its caller, by cause: its own wording (troubleshooting guide, spec "KMS Considerations"),
+# never the proxy's errorMessage, an address or a TLS library string.
+MESSAGES = {
+    "unreachable": "AWS KMS cannot communicate with the external key store proxy. Verify the XksProxyUriEndpoint "
+                   "and XksProxyUriPath, and that the proxy is active and available on its network.",
+    "tls": "AWS KMS cannot establish a TLS connection to the external key store proxy. Verify its TLS certificate and configuration.",
+    "timeout": "The external key store proxy did not respond in time.",
+    "unavailable": "The external key store proxy reports that all external key manager instances are unavailable.",
+    "malformed": "AWS KMS cannot interpret the response from the external key store proxy.",
+    "ValidationException": "AWS KMS cannot interpret the response from the external key store proxy.",
+    "AuthenticationFailedException": "The external key store proxy rejected the request because it could not authenticate AWS KMS. "
+                                     "Verify the XksProxyAuthenticationCredential.",
+    "InvalidUriPathException": "The external key store proxy rejected the request because of an invalid URI path. Verify the XksProxyUriPath.",
+    "DependencyTimeoutException": "The external key store proxy did not respond to the request in the time allotted.",
+    "ThrottlingException": "The external key store proxy rejected the request due to a very high request rate.",
+    "InternalException": "The external key store proxy rejected the request because it cannot communicate with the external key manager.",
+    "AccessDeniedException": "The external key store proxy denied access to the operation.",
+}
 
-    def __init__(self, exception=None, code=None, reason="healthy"):
+
+class Outcome(object):
+    """Result of one health check: `exception` and `code` are None when the proxy is healthy.
+
+    `message` is what KMS says to its caller; `reason` is the test bed's own detail, for its log only.
+    """
+
+    def __init__(self, exception=None, code=None, reason="healthy", message=None):
         self.exception = exception
         self.code = code
         self.reason = reason
+        self.message = message
 
     @property
     def healthy(self):
@@ -61,12 +85,15 @@ class Outcome(object):
         return "Outcome(%s, %s, %r)" % (self.exception, self.code, self.reason)
 
 
-def _unreachable(code, reason):
-    return Outcome(UNREACHABLE, code, reason)
+_CAUSE_OF_CODE = {"XKS_PROXY_NOT_REACHABLE": "unreachable", "XKS_PROXY_INVALID_TLS_CONFIGURATION": "tls", "XKS_PROXY_TIMED_OUT": "timeout"}
+
+
+def _unreachable(code, reason, cause=None):
+    return Outcome(UNREACHABLE, code, reason, MESSAGES[cause or _CAUSE_OF_CODE[code]])
 
 
 def _malformed(reason):
-    return Outcome(BAD_RESPONSE, "XKS_PROXY_INVALID_RESPONSE", reason)
+    return Outcome(BAD_RESPONSE, "XKS_PROXY_INVALID_RESPONSE", reason, MESSAGES["malformed"])
 
 
 def signed_headers(url, body, access_key_id, secret, region):
@@ -100,7 +127,7 @@ def read_health_document(data):
                 or ekm.get("healthStatus") not in HEALTH_STATUSES:
             return _malformed("an ekmFleetDetails entry lacks id, model or a valid healthStatus")
     if all(ekm["healthStatus"] == "UNAVAILABLE" for ekm in fleet):
-        return _unreachable("XKS_PROXY_NOT_REACHABLE", "every external key manager is UNAVAILABLE")
+        return _unreachable("XKS_PROXY_NOT_REACHABLE", "every external key manager is UNAVAILABLE", "unavailable")
     return Outcome()
 
 
@@ -118,13 +145,16 @@ def read_error(status, data):
     if name is None:
         return _malformed("HTTP %d without a known errorName" % status)
     exception, code = PROXY_ERRORS[name]
-    return Outcome(exception, code, "the proxy answered %d %s" % (status, name))
+    return Outcome(exception, code, "the proxy answered %d %s" % (status, name), MESSAGES[name])
 
 
-def check(endpoint, uri_path, access_key_id, secret, region, operation, settings):
-    """Send one GetHealthStatus for KMS operation `operation` and classify the result."""
+def check(endpoint, uri_path, access_key_id, secret, region, operation, settings, address=None):
+    """Send one GetHealthStatus for KMS operation `operation` and classify the result.
+
+    `address`: where to connect (a VPC endpoint service's target); by default the endpoint's host, resolved.
+    """
     host = urlsplit(endpoint).hostname or ""
-    address = settings.resolve(host)
+    address = address or settings.resolve(host)
     if address is None:
         return _unreachable("XKS_PROXY_NOT_REACHABLE", "cannot resolve %s (not in the test bed's host map)" % host)
     url = endpoint + uri_path + "/health"

@@ -119,7 +119,7 @@ def test_state_file_is_private_and_complete(bed):
     assert testbed.load_state(bed["testbed_state_dir"]) == bed
     for key in ("kms_endpoint_url", "aws_region", "aws_access_key", "aws_secret_key", "aws_account_id", "xks_ca_file",
                 "emulator_admin_url", "proxy_admin_url", "xks_host_map", "xks_connect_delay", "xks_disconnect_delay",
-                "xks_health_timeout_ms", "xks_proxy_primary", "xks_proxy_secondary"):
+                "xks_health_timeout_ms", "xks_proxy_primary", "xks_proxy_secondary", "xks_vpc_endpoint_services"):
         assert key in bed
     assert os.path.isfile(bed["xks_ca_file"])
 

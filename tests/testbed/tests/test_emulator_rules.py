@@ -11,8 +11,9 @@ from testbed.kms import api_credential, create_store, describe, kms_client, stor
 
 from testbed_helpers import error_code
 
-SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
-OTHER_SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0fedcba9876543210"
+# The test bed's valid VPC endpoint service (testbed.json xks_vpc_endpoint_services.valid).
+SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-example"
+OTHER_SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0fedcba9876543210"  # xks_vpc_endpoint_services.valid_2
 
 
 def _vpc(bed, name, endpoint="https://myproxy-private.xks.example.com", service=SERVICE, instance="secondary"):

@@ -8,7 +8,8 @@ from testbed.kms import api_credential, connected_store, create_store, describe,
 
 from testbed_helpers import error_code
 
-SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
+# The test bed's valid VPC endpoint service (testbed.json xks_vpc_endpoint_services.valid).
+SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-example"
 
 
 def _update(kms, store_id, **changes):
@@ -103,11 +104,15 @@ def test_service_name_is_refused_for_a_public_store(kms, bed):
     assert error_code(excinfo) == "ValidationException"
 
 
-def test_vpc_owner_changes_only_when_disconnected(kms, bed):
+def test_vpc_owner_changes_only_when_disconnected(kms, bed, emulator):
+    service = dict(bed["xks_vpc_endpoint_services"]["cross_account"])
     store_id = create_store(kms, bed, instance="secondary", XksProxyConnectivity="VPC_ENDPOINT_SERVICE",
-                            XksProxyUriEndpoint="https://myproxy-private.xks.example.com", XksProxyVpcEndpointServiceName=SERVICE,
-                            XksProxyVpcEndpointServiceOwner="111122223333")
+                            XksProxyUriEndpoint=service["endpoint"], XksProxyVpcEndpointServiceName=service["service_name"],
+                            XksProxyVpcEndpointServiceOwner=service["owner"])
     assert describe(kms, store_id)["XksProxyConfiguration"]["VpcEndpointServiceOwner"] == "111122223333"
+    # The service now belongs to another account (KMS looks for it there once told).
+    service["owner"] = "444455556666"
+    emulator.set_settings(vpc_endpoint_services={service["service_name"]: service})
     _update(kms, store_id, XksProxyVpcEndpointServiceOwner="444455556666")
     assert describe(kms, store_id)["XksProxyConfiguration"]["VpcEndpointServiceOwner"] == "444455556666"
     kms.connect_custom_key_store(CustomKeyStoreId=store_id)
