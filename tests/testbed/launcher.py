@@ -104,8 +104,12 @@ def _listen(host, port):
         raise TestbedError("cannot listen on %s:%d: %s" % (host, port, exc)) from None
 
 
+# The key of the unreachable endpoint's claim among the instances' (no instance name can be None).
+UNREACHABLE = None
+
+
 def _claim_proxy_addresses(chosen):
-    """{instance: (address, claim)} for every proxy instance and None for the unreachable endpoint.
+    """{instance: (address, claim)} for every proxy instance and for UNREACHABLE.
 
     `chosen` maps instance names to the addresses asked for; the others get the first free ones.
     """
@@ -118,7 +122,7 @@ def _claim_proxy_addresses(chosen):
                 raise _in_use(exc) from None
             except OSError as exc:
                 raise TestbedError("cannot use %s:%d for proxy instance %s: %s" % (address, config.PROXY_PORT, name, exc)) from None
-        wanted = [name for name in config.PROXY_INSTANCES if name not in chosen] + [None]
+        wanted = [name for name in config.PROXY_INSTANCES if name not in chosen] + [UNREACHABLE]
         try:
             free = sockets.claim_free(config.PROXY_PORT, config.PROXY_ADDRESS_FIRST, config.PROXY_ADDRESS_LAST, len(wanted),
                                       skip=set(chosen.values()))
@@ -176,7 +180,7 @@ def _layout(state_dir, bound, region):
         "aws_secret_key": config.DUMMY_AWS_SECRET_KEY,
         "xks_proxy_instances": sorted(config.PROXY_INSTANCES),
         "xks_host_map": {},
-        "xks_unreachable_endpoint": "https://" + addresses[None],
+        "xks_unreachable_endpoint": "https://" + addresses[UNREACHABLE],
     }
     for name, spec in sorted(config.PROXY_INSTANCES.items()):
         live = [new_credential()]
