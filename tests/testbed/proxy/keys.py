@@ -21,7 +21,7 @@ MATERIAL_BYTES = 32
 
 
 class KeyTableError(ValueError):
-    """An external key entry that cannot be served; the message names the member."""
+    """An external key entry that cannot be served; the message names the member (the admin API answers 400)."""
 
 
 def check_external_key(key):

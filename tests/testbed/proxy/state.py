@@ -7,7 +7,7 @@ import re
 import threading
 
 from .. import config
-from .keys import KeyManager, KeyTableError, check_external_key, check_key_table
+from .keys import KeyManager, check_external_key, check_key_table
 
 URI_PATH_PATTERN = re.compile(r"^(/[a-zA-Z0-9/_-]+/kms/xks/v\d{1,2})$|^(/kms/xks/v\d{1,2})$")
 ACCESS_KEY_ID_PATTERN = re.compile(r"^[A-Z2-7]{20,30}$")
@@ -46,13 +46,6 @@ MAX_LOGGED_REQUESTS = 200
 
 class StateError(ValueError):
     """An admin request that cannot be applied (bad name, bad value)."""
-
-
-def _key_table(keys):
-    try:
-        return check_key_table(keys)
-    except KeyTableError as exc:
-        raise StateError(str(exc)) from None
 
 
 def check_credential(cred):
@@ -131,7 +124,7 @@ class ProxyState(object):
         self.instances = {}
         for name, conf in self._initial.items():
             paths = {check_uri_path(p): [check_credential(c) for c in creds] for p, creds in conf["paths"].items()}
-            keys = {p: _key_table(conf["external_keys"].get(p, config.DEFAULT_EXTERNAL_KEYS)) for p in paths}
+            keys = {p: check_key_table(conf["external_keys"].get(p, config.DEFAULT_EXTERNAL_KEYS)) for p in paths}
             if conf["key_manager"] not in self.key_managers:
                 raise StateError("instance %r names an unknown key manager %r" % (name, conf["key_manager"]))
             self.instances[name] = Instance(name, conf["address"], conf["port"], paths, keys, conf["key_manager"])
@@ -171,7 +164,7 @@ class ProxyState(object):
         if not isinstance(credentials, list) or not credentials:
             raise StateError("credentials must be a non-empty list")
         creds = [check_credential(c) for c in credentials]
-        keys = _key_table(config.DEFAULT_EXTERNAL_KEYS if external_keys is None else external_keys)
+        keys = check_key_table(config.DEFAULT_EXTERNAL_KEYS if external_keys is None else external_keys)
         with self._lock:
             instance = self._instance(name)
             instance.paths[uri_path] = creds
@@ -186,10 +179,7 @@ class ProxyState(object):
 
     def put_external_key(self, name, uri_path, key):
         """Add an external key to a path's table, or replace the entry with the same id."""
-        try:
-            clean = check_external_key(key)
-        except KeyTableError as exc:
-            raise StateError(str(exc)) from None
+        clean = check_external_key(key)
         with self._lock:
             self._path(name, uri_path)
             self._instance(name).external_keys[uri_path][clean["id"]] = clean

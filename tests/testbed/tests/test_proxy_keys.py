@@ -74,8 +74,8 @@ def test_put_and_remove_an_external_key(bed, proxy):
     path = bed["xks_proxy_primary"]["uri_path"]
     new = {"id": "rotated.key_v2", "key_spec": "AES_128", "key_usage": ["ENCRYPT", "DECRYPT", "WRAP"], "key_status": "DISABLED"}
     proxy.put_external_key("primary", path, new)
-    assert key_request(bed, "metadata", new["id"]).json() == {"keySpec": "AES_128", "keyUsage": ["ENCRYPT", "DECRYPT", "WRAP"],
-                                                            "keyStatus": "DISABLED"}
+    expected = {"keySpec": "AES_128", "keyUsage": ["ENCRYPT", "DECRYPT", "WRAP"], "keyStatus": "DISABLED"}
+    assert key_request(bed, "metadata", new["id"]).json() == expected
     # Only that path of that instance changed.
     assert key_request(bed, "metadata", new["id"], instance="secondary").status_code == 404
     proxy.remove_external_key("primary", path, new["id"])
