@@ -30,6 +30,13 @@ def _parser():
                            help="seconds in DISCONNECTING (default %(default)s)")
     start_cmd.add_argument("--health-timeout-ms", type=int, default=config.HEALTH_TIMEOUT_MS,
                            help="time allowed for one GetHealthStatus (default %(default)s; the spec's is 250)")
+    start_cmd.add_argument("--consistency-delay", type=float, default=config.CONSISTENCY_DELAY,
+                           help="seconds after UpdateCustomKeyStore during which KMS still calls the proxy with the old values "
+                                "(KMS: up to 300; default %(default)s)")
+    start_cmd.add_argument("--quota-scale", type=float, default=config.QUOTA_SCALE,
+                           help="factor on KMS's request quotas, e.g. 5 per second per custom key store operation "
+                                "(default %(default)s: KMS's; 0: no quotas)")
+    start_cmd.add_argument("--no-quotas", dest="quota_scale", action="store_const", const=0.0, help="same as --quota-scale 0")
     start_cmd.add_argument("--emulator-port", type=int, default=config.EMULATOR_PORT, help="port on %s (default: a free one)" % config.EMULATOR_HOST)
     start_cmd.add_argument("--proxy-admin-port", type=int, default=config.PROXY_ADMIN_PORT,
                            help="port on %s (default: a free one)" % config.PROXY_ADMIN_HOST)
@@ -50,6 +57,7 @@ def main(argv=None):
             bed = start(args.state_dir, connect_delay=args.connect_delay, disconnect_delay=args.disconnect_delay,
                         health_timeout_ms=args.health_timeout_ms, emulator_port=args.emulator_port,
                         proxy_admin_port=args.proxy_admin_port, region=args.region, timeout=args.timeout,
+                        consistency_delay=args.consistency_delay, quota_scale=args.quota_scale,
                         proxy_addresses=dict(args.proxy_address))
             # No secrets here: they are only in the 0600 state file.
             print("test bed started in %.1f s" % (time.monotonic() - began))

@@ -75,6 +75,10 @@ class EmulatorAdmin(_Admin):
     def clear_faults(self):
         return self._call("POST", "/faults/clear")
 
+    def health_check(self, store_id):
+        """KMS's periodic GetHealthStatus of a store now: {healthy, connection_error_code, exception, access_key_id, uri_endpoint, uri_path}."""
+        return self._call("POST", "/stores/health-check", {"custom_key_store_id": store_id})
+
     def purge_pending_deletion(self):
         return self._call("POST", "/keys/purge-pending-deletion")["deleted"]
 

@@ -59,6 +59,14 @@ DISCONNECT_DELAY = 1.0
 # measurements on a loaded 2-core machine).
 HEALTH_TIMEOUT_MS = 250
 
+# Seconds after UpdateCustomKeyStore during which KMS still calls the proxy with the old values and
+# credential (real KMS: "up to five minutes"). 0: changes are effective at once.
+CONSISTENCY_DELAY = 0.0
+
+# Factor on KMS's request quotas (5 per second for each custom key store operation, ...): 1 is KMS's
+# defaults, on like in KMS; 0 turns them off.
+QUOTA_SCALE = 1.0
+
 # How long `start` waits for both services to answer.
 START_TIMEOUT = 30.0
 

@@ -272,7 +272,8 @@ def _write_service_configs(state_dir, bound, instances, public, pem):
     _write_json(os.path.join(state_dir, EMULATOR_CONFIG), {
         "host": config.EMULATOR_HOST, "fd": bound["emulator"].fileno(),
         "settings": {"connect_delay": public["xks_connect_delay"], "disconnect_delay": public["xks_disconnect_delay"],
-                     "health_timeout_ms": public["xks_health_timeout_ms"], "ca_file": pem["ca_file"], "host_map": public["xks_host_map"],
+                     "health_timeout_ms": public["xks_health_timeout_ms"], "consistency_delay": public["xks_consistency_delay"],
+                     "quota_scale": public["xks_quota_scale"], "ca_file": pem["ca_file"], "host_map": public["xks_host_map"],
                      "vpc_endpoint_services": vpc.registry(public["xks_vpc_endpoint_services"])},
     })
 
@@ -295,7 +296,7 @@ def _spawn_services(state_dir, bound):
 def start(state_dir, connect_delay=config.CONNECT_DELAY, disconnect_delay=config.DISCONNECT_DELAY,
           health_timeout_ms=config.HEALTH_TIMEOUT_MS, emulator_port=config.EMULATOR_PORT,
           proxy_admin_port=config.PROXY_ADMIN_PORT, region=config.REGION, timeout=config.START_TIMEOUT,
-          proxy_addresses=None):
+          consistency_delay=config.CONSISTENCY_DELAY, quota_scale=config.QUOTA_SCALE, proxy_addresses=None):
     """Start both services in the background; return the testbed.json document once they answer.
 
     Ports 0 (the default) get free ones, and so do the proxy instances that `proxy_addresses`
@@ -308,7 +309,8 @@ def start(state_dir, connect_delay=config.CONNECT_DELAY, disconnect_delay=config
     bound = _bind(emulator_port or 0, proxy_admin_port or 0, dict(proxy_addresses or {}))
     try:
         instances, public = _layout(state_dir, bound, region)
-        public.update(xks_connect_delay=connect_delay, xks_disconnect_delay=disconnect_delay, xks_health_timeout_ms=health_timeout_ms)
+        public.update(xks_connect_delay=connect_delay, xks_disconnect_delay=disconnect_delay, xks_health_timeout_ms=health_timeout_ms,
+                      xks_consistency_delay=consistency_delay, xks_quota_scale=quota_scale)
         pem = pki.make_pki(state_dir, _certificate_identities(public))
         public["xks_ca_file"] = pem["ca_file"]
         _write_service_configs(state_dir, bound, instances, public, pem)

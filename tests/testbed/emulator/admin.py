@@ -4,13 +4,15 @@
 Admin routes (JSON in, JSON out):
   GET  /_testbed/health                      liveness
   GET  /_testbed/settings                    delays, health-check timeout, host map
-  POST /_testbed/settings                    change any of connect_delay, disconnect_delay, health_timeout_ms, host_map
+  POST /_testbed/settings                    change any of connect_delay, disconnect_delay, health_timeout_ms,
+                                             consistency_delay, host_map, vpc_endpoint_services
   GET  /_testbed/calls                       KMS calls and store state transitions since the last clear (calls.py)
   POST /_testbed/calls/clear                 forget them
   GET  /_testbed/faults                      armed faults
   POST /_testbed/faults                      arm {"operation", "fault", "count"[, "error_code"]}
   POST /_testbed/faults/clear                disarm all
   POST /_testbed/keys/purge-pending-deletion end the waiting period of keys pending deletion
+  POST /_testbed/stores/health-check         KMS's periodic GetHealthStatus of {"custom_key_store_id"}, now
   POST /_testbed/reset                       no stores, no keys, no faults, start settings, empty call log
 """
 
@@ -22,8 +24,11 @@ import time
 
 from moto.kms.models import kms_backends
 
+from . import gate
 from .calls import CALLS
+from .errors import INTERNAL_ERROR_MESSAGE
 from .faults import DROP, FAULTS, HTTP_FAULTS, INTERNAL, THROTTLE
+from .quotas import QUOTAS
 from .scheduler import SCHEDULER
 from .settings import SETTINGS
 
@@ -91,10 +96,21 @@ class AdminActions(object):
     def purge_pending_deletion(self, body):
         return {"deleted": [key_id for backend in _all_kms_backends() for key_id in backend.purge_pending_deletion()]}
 
+    def health_check(self, body):
+        """KMS's periodic health check of one store, now, with the proxy settings KMS uses (see consistency.py)."""
+        store_id = body.get("custom_key_store_id")
+        for backend in _all_kms_backends():
+            if store_id in {store.id for store in backend.xks_stores.all()}:
+                outcome, proxy = backend.xks_health_check(store_id)
+                return {"healthy": outcome.healthy, "connection_error_code": outcome.code, "exception": outcome.exception,
+                        "access_key_id": proxy.access_key_id, "uri_endpoint": proxy.endpoint, "uri_path": proxy.uri_path}
+        raise ValueError("no custom key store %r" % (store_id,))
+
     def reset(self, body):
         SCHEDULER.cancel_all()
         FAULTS.clear()
         SETTINGS.reset()
+        QUOTAS.clear()
         kms_backends.reset()
         CALLS.clear()
         return {"status": "ok"}
@@ -110,6 +126,7 @@ ROUTES = {
     ("POST", "/faults"): "arm_fault",
     ("POST", "/faults/clear"): "clear_faults",
     ("POST", "/keys/purge-pending-deletion"): "purge_pending_deletion",
+    ("POST", "/stores/health-check"): "health_check",
     ("POST", "/reset"): "reset",
 }
 
@@ -138,10 +155,18 @@ class TestbedMiddleware(object):
         environ["wsgi.input"] = io.BytesIO(raw)  # moto reads the body again
         request = _json_object(raw)
         store_id, store_name = request.get("CustomKeyStoreId"), request.get("CustomKeyStoreName")
+        refused = gate.refusal(environ, raw)
+        if refused:
+            CALLS.call(operation, arrived, int(refused.status.split(" ", 1)[0]), store_id, store_name)
+            return _kms_error(start_response, refused.status, refused.error_type, refused.message)
         fault = FAULTS.take(operation, HTTP_FAULTS)
         if fault:
             CALLS.call(operation, arrived, _FAULT_STATUS[fault["fault"]], store_id, store_name)
             return self._fault(environ, start_response, fault)
+        if not QUOTAS.allow(*gate.caller(environ), operation):
+            sys.stderr.write("testbed: %s throttled (KMS request quota)\n" % operation)
+            CALLS.call(operation, arrived, 400, store_id, store_name)
+            return _kms_error(start_response, "400 Bad Request", "ThrottlingException", "Rate exceeded")
         statuses = []
 
         def recording_start_response(status, headers, exc_info=None):
@@ -182,8 +207,7 @@ class TestbedMiddleware(object):
         if fault["fault"] == THROTTLE:
             return _kms_error(start_response, "400 Bad Request", "ThrottlingException", "Rate exceeded")
         if fault["fault"] == INTERNAL:
-            return _kms_error(start_response, "500 Internal Server Error", "KMSInternalException",
-                              "The request was rejected because an internal exception occurred. The request can be retried.")
+            return _kms_error(start_response, "500 Internal Server Error", "KMSInternalException", INTERNAL_ERROR_MESSAGE)
         if fault["fault"] == DROP:
             sock = environ.get("werkzeug.socket")
             if sock is not None:

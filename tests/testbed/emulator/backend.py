@@ -113,11 +113,12 @@ class CustomKeyStoreBackend(object):
         _raise_for(self._health(proxy, "UpdateCustomKeyStore"), "UpdateCustomKeyStore")
         with registry.lock:
             if store.proxy is not before or registry.get(store_id) is not store:
-                raise errors.KMSInternalException("The custom key store changed during the update; retry")
+                # Another request changed it while the proxy was asked: what KMS says of its internal errors.
+                raise errors.KMSInternalException(errors.INTERNAL_ERROR_MESSAGE)
             self._check_updatable(store, changes)
             registry.check_unique(name, proxy, exclude_id=store.id)
             store.name = name
-            store.proxy = proxy
+            store.change_proxy(proxy, SETTINGS.consistency_delay)
 
     @staticmethod
     def _check_updatable(store, changes):
@@ -181,25 +182,28 @@ class CustomKeyStoreBackend(object):
         with registry.lock:
             if store.generation != generation or store.state != CONNECTING:
                 return
-            proxy = store.proxy
+            proxy = store.effective_proxy()
         code = forced["error_code"] if forced else self._connect_check(proxy)
         with registry.lock:
             if store.generation == generation and store.state == CONNECTING:
                 store.state = FAILED if code else CONNECTED
                 store.error_code = code
 
-    def _connect_check(self, proxy):
-        """The ConnectionErrorCode a connect attempt ends with (None: CONNECTED); the detail goes to the log.
+    def _proxy_check(self, proxy, operation):
+        """What KMS finds when it calls the proxy for `operation` (an Outcome).
 
         For a VPC store KMS first checks the endpoint service (and creates its interface endpoint), then sends GetHealthStatus.
         """
         found = self._vpc_problem(proxy)
         if found:
-            sys.stderr.write("testbed: ConnectCustomKeyStore: %s\n" % found.message)
-            return found.code
-        outcome = self._health(proxy, "ConnectCustomKeyStore")
+            return health.Outcome(found.exception, found.code, found.message, found.message)
+        return self._health(proxy, operation)
+
+    def _connect_check(self, proxy):
+        """The ConnectionErrorCode a connect attempt ends with (None: CONNECTED); the detail goes to the log."""
+        outcome = self._proxy_check(proxy, "ConnectCustomKeyStore")
         if not outcome.healthy:
-            sys.stderr.write("testbed: ConnectCustomKeyStore health check failed: %s\n" % outcome.reason)
+            sys.stderr.write("testbed: ConnectCustomKeyStore failed: %s\n" % outcome.reason)
         return outcome.code
 
     def disconnect_custom_key_store(self, store_id):
@@ -250,6 +254,19 @@ class CustomKeyStoreBackend(object):
             key.custom_key_store_id = store_id
             key.xks_key_id = xks_key_id
         return key
+
+    def xks_effective_proxy(self, store_id):
+        """The proxy settings KMS uses now for calls to the store's proxy (crypto, health checks)."""
+        with self.xks_stores.lock:
+            return self.xks_stores.get(store_id).effective_proxy()
+
+    def xks_health_check(self, store_id):
+        """KMS's periodic GetHealthStatus ("KmsHealthCheck") of a store, with the settings in effect; the Outcome.
+
+        It only reports: a CONNECTED store stays CONNECTED whatever the answer.
+        """
+        proxy = self.xks_effective_proxy(store_id)
+        return self._proxy_check(proxy, "KmsHealthCheck"), proxy
 
     def xks_store_state(self, store_id):
         """The state of a store, or None when it does not exist (used for KeyState of its keys)."""

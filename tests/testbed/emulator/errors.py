@@ -7,6 +7,9 @@ KMS answers 400 for every listed error except KMSInternalException (500) (API re
 from moto.core.exceptions import JsonRESTError
 
 
+INTERNAL_ERROR_MESSAGE = "The request was rejected because an internal exception occurred. The request can be retried."
+
+
 class KmsError(JsonRESTError):
     code = 400
 

@@ -12,13 +12,17 @@ from . import vpc
 class Settings(object):
     """Delays, the health-check timeout, how to reach proxies, which CA to trust."""
 
-    _TUNABLE = ("connect_delay", "disconnect_delay", "health_timeout_ms")
+    _TUNABLE = ("connect_delay", "disconnect_delay", "health_timeout_ms", "consistency_delay", "quota_scale")
 
     def __init__(self):
         self._lock = threading.Lock()
         self.connect_delay = config.CONNECT_DELAY
         self.disconnect_delay = config.DISCONNECT_DELAY
         self.health_timeout_ms = config.HEALTH_TIMEOUT_MS
+        # Seconds after UpdateCustomKeyStore during which KMS still uses the old proxy settings.
+        self.consistency_delay = config.CONSISTENCY_DELAY
+        # Factor on KMS's request quotas (quotas.py); 0 turns them off.
+        self.quota_scale = config.QUOTA_SCALE
         self.proxy_port = config.PROXY_PORT
         self.ca_file = None
         self.host_map = {}
@@ -28,10 +32,11 @@ class Settings(object):
         self._initial_services = {}
 
     def configure(self, connect_delay=None, disconnect_delay=None, health_timeout_ms=None, ca_file=None, host_map=None,
-                  vpc_endpoint_services=None):
+                  vpc_endpoint_services=None, consistency_delay=None, quota_scale=None):
         """Set the start values (the ones `reset()` returns to)."""
         self.update({"connect_delay": connect_delay, "disconnect_delay": disconnect_delay, "health_timeout_ms": health_timeout_ms,
-                     "vpc_endpoint_services": vpc_endpoint_services})
+                     "vpc_endpoint_services": vpc_endpoint_services, "consistency_delay": consistency_delay,
+                     "quota_scale": quota_scale})
         if ca_file is not None:
             self.ca_file = ca_file
         if host_map is not None:

@@ -8,6 +8,7 @@ from moto.core.utils import unix_time
 
 from . import errors
 from .calls import CALLS
+from .consistency import Lagging
 
 CONNECTED = "CONNECTED"
 CONNECTING = "CONNECTING"
@@ -42,13 +43,26 @@ class CustomKeyStore(object):
     def __init__(self, name, proxy):
         self.id = new_store_id()
         self.name = name
-        self.proxy = proxy
+        self._proxy = Lagging(proxy)
         self.creation_date = unix_time()
         self._state = None
         self.state = DISCONNECTED
         self.error_code = None
         # Bumped by every connect/disconnect, so a timer of an earlier transition does nothing.
         self.generation = 0
+
+    @property
+    def proxy(self):
+        """The proxy settings as stored (what Describe shows and the rules check)."""
+        return self._proxy.current
+
+    def change_proxy(self, proxy, delay):
+        """UpdateCustomKeyStore's new settings; KMS keeps using the old ones for `delay` seconds."""
+        self._proxy.change(proxy, delay)
+
+    def effective_proxy(self):
+        """The settings KMS uses when it calls the proxy (the old ones during the consistency delay)."""
+        return self._proxy.effective()
 
     @property
     def state(self):
@@ -114,24 +128,32 @@ class StoreRegistry(object):
         del self._stores[store_id]
 
     def check_unique(self, name, proxy, exclude_id=None):
-        """Raise the KMS error for the first uniqueness rule `name`/`proxy` breaks against another store."""
+        """Raise the KMS error for the first uniqueness rule `name`/`proxy` breaks against another store.
+
+        The messages are the model's exception texts: they never name the other store (which, for the
+        endpoint rule, may be another account's).
+        """
         others = [s for s in self._stores.values() if s.id != exclude_id]
         endpoint = proxy.endpoint.lower()
         for other in others:
             if other.name == name:
-                raise errors.CustomKeyStoreNameInUseException("Custom key store name %s is already in use" % name)
+                raise errors.CustomKeyStoreNameInUseException(
+                    "The custom key store name %s is already assigned to another custom key store in the account." % name)
         for other in others:
             if other.proxy.endpoint.lower() == endpoint and other.proxy.uri_path == proxy.uri_path:
                 raise errors.XksProxyUriInUseException(
-                    "The XKS proxy URI %s%s is already associated with custom key store %s" % (proxy.endpoint, proxy.uri_path, other.id))
+                    "The concatenation of the XksProxyUriEndpoint and XksProxyUriPath is already associated with another "
+                    "external key store in this Region. Each external key store in a Region must use a unique external key "
+                    "store proxy API address.")
         for other in others:
             # A VPC store's endpoint is its private DNS name: no other store, PUBLIC or VPC, may use it.
             if other.proxy.endpoint.lower() == endpoint and VPC in (proxy.connectivity, other.proxy.connectivity):
                 raise errors.XksProxyUriEndpointInUseException(
-                    "The XKS proxy URI endpoint %s is already used by custom key store %s with %s connectivity"
-                    % (proxy.endpoint, other.id, other.proxy.connectivity))
+                    "The XksProxyUriEndpoint %s is already associated with another external key store in this Region. "
+                    "An external key store with VPC endpoint service connectivity needs its own private DNS name." % proxy.endpoint)
         if proxy.connectivity == VPC:
             for other in others:
                 if other.proxy.connectivity == VPC and other.proxy.service_name == proxy.service_name:
                     raise errors.XksProxyVpcEndpointServiceInUseException(
-                        "The VPC endpoint service %s is already associated with custom key store %s" % (proxy.service_name, other.id))
+                        "The VPC endpoint service %s is already associated with another external key store in this Region. "
+                        "Each external key store in a Region must use a different VPC endpoint service." % proxy.service_name)

@@ -119,7 +119,8 @@ def test_state_file_is_private_and_complete(bed):
     assert testbed.load_state(bed["testbed_state_dir"]) == bed
     for key in ("kms_endpoint_url", "aws_region", "aws_access_key", "aws_secret_key", "aws_account_id", "xks_ca_file",
                 "emulator_admin_url", "proxy_admin_url", "xks_host_map", "xks_connect_delay", "xks_disconnect_delay",
-                "xks_health_timeout_ms", "xks_proxy_primary", "xks_proxy_secondary", "xks_vpc_endpoint_services"):
+                "xks_health_timeout_ms", "xks_consistency_delay", "xks_quota_scale", "xks_proxy_primary", "xks_proxy_secondary",
+                "xks_vpc_endpoint_services"):
         assert key in bed
     assert os.path.isfile(bed["xks_ca_file"])
 
@@ -175,3 +176,21 @@ def test_stop_removes_secrets_keeps_logs_and_spares_other_processes(tmp_path):
     (tmp_path / "processes.json").write_text(json.dumps({"emulator": {"pid": os.getpid(), "module": "testbed.emulator"}}), encoding="utf-8")
     assert testbed.stop(str(tmp_path)) == {"stopped": []}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["emulator.log", "mine.pem"]
+
+
+def test_start_defaults_are_kms_values():
+    """KMS's 250 ms health-check timeout and its request quotas by default; changes effective at once."""
+    from testbed.__main__ import _parser  # pylint: disable=import-outside-toplevel
+    args = _parser().parse_args(["start", "--state-dir", "x"])
+    assert (args.health_timeout_ms, args.quota_scale, args.consistency_delay) == (250, 1.0, 0.0)
+    assert _parser().parse_args(["start", "--state-dir", "x", "--no-quotas"]).quota_scale == 0
+    assert _parser().parse_args(["start", "--state-dir", "x", "--quota-scale", "0.5", "--consistency-delay", "3"]).consistency_delay == 3
+
+
+def test_start_options_reach_the_emulator(bed, emulator):
+    settings = emulator.settings()
+    assert settings["quota_scale"] == bed["xks_quota_scale"] == 0
+    assert settings["consistency_delay"] == bed["xks_consistency_delay"] == 0
+    assert settings["health_timeout_ms"] == bed["xks_health_timeout_ms"] == 250
+    services = {entry["service_name"] for entry in bed["xks_vpc_endpoint_services"].values() if entry["registered"]}
+    assert set(settings["vpc_endpoint_services"]) == services

@@ -203,9 +203,20 @@ def test_the_secret_is_never_returned(kms, bed):
     store_id = create_store(kms, bed, "secretive")
     kms.connect_custom_key_store(CustomKeyStoreId=store_id)
     headers = {"X-Amz-Target": "TrentService.DescribeCustomKeyStores", "Content-Type": "application/x-amz-json-1.1",
+               "X-Amz-Date": "20240101T000000Z",
                "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=x"}
     for body in ({}, {"CustomKeyStoreId": store_id}, {"CustomKeyStoreName": "secretive"}):
         response = requests.post(bed["kms_endpoint_url"], data=json.dumps(body), headers=headers, timeout=5)
         assert response.status_code == 200
         assert store_id in response.text
         assert secret not in response.text
+
+
+def test_uniqueness_errors_do_not_name_the_other_store(kms, bed):
+    """KMS's texts say "another external key store" (for the endpoint rule it may be another account's)."""
+    first = create_store(kms, bed, "vpc", **_vpc(bed, "vpc"))
+    for arguments in (_vpc(bed, "vpc"), _vpc(bed, "vpc-2", service=OTHER_SERVICE), _vpc(bed, "vpc-3", endpoint="https://other-private.xks.example.com")):
+        with pytest.raises(ClientError) as excinfo:
+            kms.create_custom_key_store(**arguments)
+        message = excinfo.value.response["Error"]["Message"]
+        assert first not in message and "another" in message, message
