@@ -256,14 +256,14 @@ health_status:
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.kms.xks.plugins.module_utils._argspec import PROXY_CREDENTIAL_MUTUALLY_EXCLUSIVE
-from ansible_collections.kms.xks.plugins.module_utils._argspec import proxy_credential_argument_spec
-from ansible_collections.kms.xks.plugins.module_utils._module import AnsibleXksModule
-from ansible_collections.kms.xks.plugins.module_utils._proxy_health import check_proxy_health
-from ansible_collections.kms.xks.plugins.module_utils._proxy_health import explain
-from ansible_collections.kms.xks.plugins.module_utils._proxy_health import health_check_inputs
-from ansible_collections.kms.xks.plugins.module_utils._proxy_health import key_managers_not_active
-from ansible_collections.kms.xks.plugins.module_utils._validation import XksValidationError
+from ansible_collections.kms.xks.plugins.module_utils._spec.credential import PROXY_CREDENTIAL_MUTUALLY_EXCLUSIVE
+from ansible_collections.kms.xks.plugins.module_utils._spec.credential import proxy_credential_argument_spec
+from ansible_collections.kms.xks.plugins.module_utils._common.module import AnsibleXksModule
+from ansible_collections.kms.xks.plugins.module_utils._proxy.health import check_proxy_health
+from ansible_collections.kms.xks.plugins.module_utils._proxy.health import explain
+from ansible_collections.kms.xks.plugins.module_utils._proxy.health import health_check_inputs
+from ansible_collections.kms.xks.plugins.module_utils._proxy.health import key_managers_not_active
+from ansible_collections.kms.xks.plugins.module_utils._spec.fields import XksValidationError
 
 KMS_OPERATIONS = ["KmsHealthCheck", "CreateCustomKeyStore", "UpdateCustomKeyStore", "ConnectCustomKeyStore"]
 

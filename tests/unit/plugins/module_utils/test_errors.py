@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError  # noqa: E402  (after the skip above
 from botocore.exceptions import ConnectionClosedError  # noqa: E402
 from botocore.exceptions import EndpointConnectionError  # noqa: E402
 
-from ansible_collections.kms.xks.plugins.module_utils._errors import kms_retry  # noqa: E402
+from ansible_collections.kms.xks.plugins.module_utils._common.retries import kms_retry  # noqa: E402
 
 
 def client_error(code):

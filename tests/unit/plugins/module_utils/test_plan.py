@@ -8,7 +8,7 @@ and the entry KMS will report."""
 
 import pytest
 
-from ansible_collections.kms.xks.plugins.module_utils import _plan as plan
+from ansible_collections.kms.xks.plugins.module_utils._plan import keystore as plan
 from ansible_collections.kms.xks.tests.unit import stores as s
 
 ONLINE = {"XksProxyUriPath": s.PLAIN_PATH}

@@ -7,8 +7,8 @@
 
 import pytest
 
-from ansible_collections.kms.xks.plugins.module_utils import _preflight
-from ansible_collections.kms.xks.plugins.module_utils import _proxy_client as pc
+from ansible_collections.kms.xks.plugins.module_utils._proxy import preflight as _preflight
+from ansible_collections.kms.xks.plugins.module_utils._proxy import client as pc
 from ansible_collections.kms.xks.tests.unit import stores as s
 
 DEFINITE = [pc.UNHEALTHY, pc.CREDENTIAL_REJECTED, pc.WRONG_PATH, pc.INVALID_RESPONSE]

@@ -24,7 +24,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from ansible_collections.kms.xks.plugins.module_utils import _proxy_client as pc
+from ansible_collections.kms.xks.plugins.module_utils._proxy import client as pc
 from ansible_collections.kms.xks.tests.unit import stores as s
 
 HOST = "myproxy.xks.example.com"

@@ -10,7 +10,7 @@ import statistics
 
 import pytest
 
-from ansible_collections.kms.xks.plugins.module_utils import _waiter
+from ansible_collections.kms.xks.plugins.module_utils._api import waiter as _waiter
 from ansible_collections.kms.xks.tests.unit import stores as s
 
 

@@ -8,9 +8,9 @@ network), a clock that moves only when the waiter sleeps, and fresh module runs.
 
 import pytest
 
-from ansible_collections.kms.xks.plugins.module_utils import _preflight
-from ansible_collections.kms.xks.plugins.module_utils import _proxy_client
-from ansible_collections.kms.xks.plugins.module_utils import _waiter
+from ansible_collections.kms.xks.plugins.module_utils._proxy import preflight as _preflight
+from ansible_collections.kms.xks.plugins.module_utils._proxy import client as _proxy_client
+from ansible_collections.kms.xks.plugins.module_utils._api import waiter as _waiter
 
 
 class FakeProxy:

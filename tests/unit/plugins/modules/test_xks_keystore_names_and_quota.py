@@ -14,9 +14,9 @@ import botocore.session
 from botocore.awsrequest import AWSResponse
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.kms.xks.plugins.module_utils import _module
-from ansible_collections.kms.xks.plugins.module_utils._errors import KmsRetry
-from ansible_collections.kms.xks.plugins.module_utils._errors import RETRYABLE_KMS_ERROR_CODES
+from ansible_collections.kms.xks.plugins.module_utils._common import module as _module
+from ansible_collections.kms.xks.plugins.module_utils._common.retries import KmsRetry
+from ansible_collections.kms.xks.plugins.module_utils._common.retries import RETRYABLE_KMS_ERROR_CODES
 from ansible_collections.kms.xks.plugins.modules.xks_keystore import main
 from ansible_collections.kms.xks.tests.unit import stores as s
 

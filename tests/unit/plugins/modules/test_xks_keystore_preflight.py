@@ -9,7 +9,7 @@ fails (always). The ``preflight_proxy`` fixture stands in for get_health_status.
 
 import pytest
 
-from ansible_collections.kms.xks.plugins.module_utils import _proxy_client as pc
+from ansible_collections.kms.xks.plugins.module_utils._proxy import client as pc
 from ansible_collections.kms.xks.plugins.modules.xks_keystore import main
 from ansible_collections.kms.xks.tests.unit import stores as s
 

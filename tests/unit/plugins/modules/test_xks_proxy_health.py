@@ -31,7 +31,7 @@ from cryptography.x509.oid import NameOID  # noqa: E402
 
 from ansible.module_utils.testing import patch_module_args  # noqa: E402
 
-from ansible_collections.kms.xks.plugins.module_utils import _proxy_client  # noqa: E402
+from ansible_collections.kms.xks.plugins.module_utils._proxy import client as _proxy_client  # noqa: E402
 from ansible_collections.kms.xks.plugins.modules.xks_proxy_health import main  # noqa: E402
 from ansible_collections.kms.xks.tests.unit import stores as s  # noqa: E402
 

@@ -17,13 +17,13 @@ except ImportError:
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.kms.xks.plugins.module_utils import _proxy_client as proxy
-from ansible_collections.kms.xks.plugins.module_utils._validation import URI_PATH_RULE
-from ansible_collections.kms.xks.plugins.module_utils._validation import XksValidationError
-from ansible_collections.kms.xks.plugins.module_utils._validation import check_credential
-from ansible_collections.kms.xks.plugins.module_utils._validation import check_endpoint
-from ansible_collections.kms.xks.plugins.module_utils._validation import check_value
-from ansible_collections.kms.xks.plugins.module_utils._validation import proxy_path_and_credential
+from ansible_collections.kms.xks.plugins.module_utils._proxy import client as proxy
+from ansible_collections.kms.xks.plugins.module_utils._spec.fields import URI_PATH_RULE
+from ansible_collections.kms.xks.plugins.module_utils._spec.fields import XksValidationError
+from ansible_collections.kms.xks.plugins.module_utils._spec.fields import check_credential
+from ansible_collections.kms.xks.plugins.module_utils._spec.fields import check_endpoint
+from ansible_collections.kms.xks.plugins.module_utils._spec.fields import check_value
+from ansible_collections.kms.xks.plugins.module_utils._spec.config_file import proxy_path_and_credential
 
 # The client signs with botocore and imports it quietly; the module reports it missing.
 HAS_BOTOCORE = proxy.HAS_BOTOCORE

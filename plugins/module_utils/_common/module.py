@@ -15,16 +15,11 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.kms.xks.plugins.module_utils._argspec import normalize_credentials
-from ansible_collections.kms.xks.plugins.module_utils._argspec import values_to_mask
-from ansible_collections.kms.xks.plugins.module_utils._common import COLLECTION_NAME
-from ansible_collections.kms.xks.plugins.module_utils._common import COLLECTION_VERSION
-
-# botocore's default (standard) retry mode retries LimitExceededException as throttling, though for
-# KMS it is the quota of 10 custom key stores; its legacy mode retries throttling, 5xx and socket
-# errors for KMS but not that. kms_retry() retries what KMS documents as retryable.
-KMS_RETRIES = {"mode": "legacy"}
-
+from ansible_collections.kms.xks.plugins.module_utils._spec.credential import normalize_credentials
+from ansible_collections.kms.xks.plugins.module_utils._spec.credential import values_to_mask
+from ansible_collections.kms.xks.plugins.module_utils._common.collection import COLLECTION_NAME
+from ansible_collections.kms.xks.plugins.module_utils._common.collection import COLLECTION_VERSION
+from ansible_collections.kms.xks.plugins.module_utils._common.retries import KMS_RETRIES
 
 class XksAnsibleModule(AnsibleModule):
     """AnsibleModule that masks every value given to a credential option, in any shape, at every verbosity.

@@ -11,14 +11,15 @@ Pure functions, no API calls: the same plan drives the real run and the check-mo
 
 import copy
 
-from ansible_collections.kms.xks.plugins.module_utils._validation import CONNECTIVITY_PUBLIC
-from ansible_collections.kms.xks.plugins.module_utils._validation import CONNECTIVITY_VPC
-from ansible_collections.kms.xks.plugins.module_utils._validation import missing_secret
-from ansible_collections.kms.xks.plugins.module_utils._waiter import CONNECTED
-from ansible_collections.kms.xks.plugins.module_utils._waiter import CONNECTING
-from ansible_collections.kms.xks.plugins.module_utils._waiter import DISCONNECTED
-from ansible_collections.kms.xks.plugins.module_utils._waiter import DISCONNECTING
-from ansible_collections.kms.xks.plugins.module_utils._waiter import FAILED
+from ansible_collections.kms.xks.plugins.module_utils._common.states import CONNECTIVITY_PUBLIC
+from ansible_collections.kms.xks.plugins.module_utils._common.states import CONNECTIVITY_VPC
+from ansible_collections.kms.xks.plugins.module_utils._spec.fields import missing_secret
+from ansible_collections.kms.xks.plugins.module_utils._common.states import CONNECTED
+from ansible_collections.kms.xks.plugins.module_utils._common.states import CONNECTING
+from ansible_collections.kms.xks.plugins.module_utils._common.states import DISCONNECTED
+from ansible_collections.kms.xks.plugins.module_utils._common.states import DISCONNECTING
+from ansible_collections.kms.xks.plugins.module_utils._common.states import FAILED
+from ansible_collections.kms.xks.plugins.module_utils._common.states import SETTLED_STATE
 
 CREDENTIAL_OPTION = "xks_proxy_authentication_credential"
 
@@ -33,8 +34,6 @@ PROPERTIES = (
 )
 OFFLINE_PARAMETERS = tuple(param for _option, param, _member, offline in PROPERTIES if offline)
 
-# Where each state is heading: a check-mode run plans from there instead of waiting.
-SETTLED_STATE = {CONNECTING: CONNECTED, DISCONNECTING: DISCONNECTED}
 
 
 class PlanError(Exception):

@@ -6,8 +6,8 @@
 """Preflight: before an edit disconnects a store, ask the proxy with the NEW values whether KMS
 will be able to reconnect, so that a definite "no" costs no outage."""
 
-from ansible_collections.kms.xks.plugins.module_utils._errors import AnsibleXksError
-from ansible_collections.kms.xks.plugins.module_utils._proxy_client import get_health_status
+from ansible_collections.kms.xks.plugins.module_utils._common.errors import AnsibleXksError
+from ansible_collections.kms.xks.plugins.module_utils._proxy.client import get_health_status
 
 PREFLIGHT_TIMEOUT = 10.0
 

@@ -13,16 +13,13 @@ import datetime
 import random
 import time
 
-from ansible_collections.kms.xks.plugins.module_utils._connection_errors import connection_error_hint
-from ansible_collections.kms.xks.plugins.module_utils._errors import AnsibleXksError
-from ansible_collections.kms.xks.plugins.module_utils._keystore_api import describe_key_store
+from ansible_collections.kms.xks.plugins.module_utils._transformations.connection_errors import connection_error_hint
+from ansible_collections.kms.xks.plugins.module_utils._common.errors import AnsibleXksError
+from ansible_collections.kms.xks.plugins.module_utils._api.keystore import describe_key_store
+from ansible_collections.kms.xks.plugins.module_utils._common.states import CONNECTED
+from ansible_collections.kms.xks.plugins.module_utils._common.states import FAILED
+from ansible_collections.kms.xks.plugins.module_utils._common.states import TRANSIENT_STATES
 
-CONNECTED = "CONNECTED"
-CONNECTING = "CONNECTING"
-DISCONNECTED = "DISCONNECTED"
-DISCONNECTING = "DISCONNECTING"
-FAILED = "FAILED"
-TRANSIENT_STATES = (CONNECTING, DISCONNECTING)
 
 # (from second, shortest sleep, longest sleep): the sleep before each poll is drawn uniformly from the
 # last phase begun by then (seconds since the wait began). The first poll at 1.25 s sees the test

@@ -3,7 +3,7 @@
 # Copyright: Contributors to the kms.xks project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Errors, error handlers and the retry policy shared by the kms.xks modules."""
+"""The retry policy of the kms.xks KMS calls."""
 
 try:
     from botocore.exceptions import ClientError
@@ -11,10 +11,12 @@ try:
 except ImportError:
     ClientError = ConnectionClosedError = None  # the modules report a missing botocore
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+# botocore's default (standard) retry mode retries LimitExceededException as throttling, though for
+# KMS it is the quota of 10 custom key stores; its legacy mode retries throttling, 5xx and socket
+# errors for KMS but not that. kms_retry() retries what KMS documents as retryable.
+KMS_RETRIES = {"mode": "legacy"}
 
 # KMS answers bursts with ThrottlingException and transient faults with KMSInternalException
 # (documented as retryable); AWSRetry does not know either name.
@@ -41,22 +43,3 @@ def kms_retry():
     return KmsRetry.jittered_backoff(
         retries=8, delay=1, backoff=2.0, max_delay=15, catch_extra_error_codes=RETRYABLE_KMS_ERROR_CODES + [CONNECTION_CLOSED]
     )
-
-
-class AnsibleXksError(AnsibleAWSError):
-    """A failure the modules report with fail_json_aws_error."""
-
-
-class XksErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AnsibleXksError
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code("CustomKeyStoreNotFoundException")
-
-
-def error_code(exc):
-    """The AWS error code behind an AnsibleXksError (or a ClientError), or None."""
-    inner = getattr(exc, "exception", exc)
-    response = getattr(inner, "response", None) or {}
-    return response.get("Error", {}).get("Code")
