@@ -19,6 +19,7 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.kms.xks.plugins.module_utils._common.retries import kms_retry
+from ansible_collections.kms.xks.tests.unit.fake_proxy import FakeProxy
 
 AWS_ARGS = {"region": "us-east-1", "access_key": "AKIDEXAMPLE", "secret_key": "not-a-real-secret-key"}
 
@@ -116,3 +117,16 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def run_module(monkeypatch, capsys):
     return ModuleRun(monkeypatch, capsys)
+
+
+@pytest.fixture(scope="session")
+def proxy_server(tmp_path_factory):
+    return FakeProxy(tmp_path_factory.mktemp("fake-proxy"))
+
+
+@pytest.fixture
+def proxy(proxy_server):
+    """The fake XKS proxy (tests/unit/fake_proxy.py), answering healthy until the test scripts otherwise."""
+    proxy_server.reset()
+    yield proxy_server
+    proxy_server.reset()

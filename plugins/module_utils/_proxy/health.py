@@ -7,7 +7,6 @@
 turn the HealthResult into a task result with advice a person can act on."""
 
 import ssl
-import time
 
 try:
     from botocore.exceptions import InvalidRegionError
@@ -121,7 +120,6 @@ def _check_ca_file(label, path):
 
 def check_proxy_health(params, uri_path, credential):
     """Call GetHealthStatus once; returns (HealthResult, task result without msg)."""
-    started = time.monotonic()
     result = proxy.get_health_status(
         params["xks_proxy_uri_endpoint"],
         uri_path,
@@ -137,7 +135,7 @@ def check_proxy_health(params, uri_path, credential):
         healthy=result.healthy,
         outcome=result.outcome,
         url=proxy.health_url(params["xks_proxy_uri_endpoint"], uri_path),
-        elapsed_ms=int((time.monotonic() - started) * 1000),
+        elapsed_ms=int(result.elapsed * 1000),
     )
     if result.status is not None:
         report["http_status"] = result.status
