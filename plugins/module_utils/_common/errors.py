@@ -14,6 +14,10 @@ class AnsibleXksError(AnsibleAWSError):
     """A failure the modules report with fail_json_aws_error."""
 
 
+class XksValidationError(AnsibleXksError):
+    """Bad input; the message names the option and carries no secret."""
+
+
 class XksErrorHandler(AWSErrorHandler):
     _CUSTOM_EXCEPTION = AnsibleXksError
 

@@ -29,9 +29,8 @@ from ansible_collections.kms.xks.plugins.module_utils._plan.keystore import Plan
 from ansible_collections.kms.xks.plugins.module_utils._plan.keystore import PlanError
 from ansible_collections.kms.xks.plugins.module_utils._plan.keystore import uniqueness_conflict
 from ansible_collections.kms.xks.plugins.module_utils._proxy.preflight import preflight
-from ansible_collections.kms.xks.plugins.module_utils._spec.fields import XksValidationError
 from ansible_collections.kms.xks.plugins.module_utils._spec.keystore import name_warnings
-from ansible_collections.kms.xks.plugins.module_utils._spec.config_file import proxy_path_and_credential
+from ansible_collections.kms.xks.plugins.module_utils._spec.config_file import proxy_source
 from ansible_collections.kms.xks.plugins.module_utils._spec.keystore import validate_create
 from ansible_collections.kms.xks.plugins.module_utils._spec.keystore import validate_keystore_options
 from ansible_collections.kms.xks.plugins.module_utils._common.states import CONNECTIVITY_VPC
@@ -153,10 +152,9 @@ class KeystoreManager:
         for warning in name_warnings(self.params):
             self.module.warn(warning)
         desired = {option: self.params.get(option) for option, _param, _member, _offline in PROPERTIES}
-        try:
-            desired["xks_proxy_uri_path"], desired[CREDENTIAL_OPTION] = proxy_path_and_credential(self.params, self.module.add_secret)
-        except XksValidationError as e:
-            raise KeystoreFailure(str(e))
+        desired["xks_proxy_uri_path"], desired[CREDENTIAL_OPTION], errors = proxy_source(self.params, self.module.add_secret)
+        if errors:
+            raise KeystoreFailure(" ".join(errors))
         if self.params.get("id") is None:
             desired["name"] = None  # the name identifies the store; it is not a rename
         return desired

@@ -15,6 +15,7 @@ import copy
 from ansible_collections.kms.xks.plugins.module_utils._common.states import CONNECTIVITY_PUBLIC
 from ansible_collections.kms.xks.plugins.module_utils._common.states import CONNECTIVITY_VPC
 from ansible_collections.kms.xks.plugins.module_utils._spec.fields import missing_secret
+from ansible_collections.kms.xks.plugins.module_utils._spec.keystore import connectivity_problems
 from ansible_collections.kms.xks.plugins.module_utils._common.states import CONNECTED
 from ansible_collections.kms.xks.plugins.module_utils._common.states import DISCONNECTED
 from ansible_collections.kms.xks.plugins.module_utils._common.states import FAILED
@@ -85,14 +86,9 @@ def _check_connectivity(entry, desired):
             raise PlanError(
                 "Changing xks_proxy_connectivity from %s to %s needs a new xks_proxy_uri_endpoint as well (KMS requires it)." % (current, wanted)
             )
-    if wanted == CONNECTIVITY_VPC:
-        if desired.get("xks_proxy_vpc_endpoint_service_name") is None and current != CONNECTIVITY_VPC:
-            raise PlanError("xks_proxy_connectivity=VPC_ENDPOINT_SERVICE needs xks_proxy_vpc_endpoint_service_name.")
-    else:
-        # Leaving VPC connectivity sends no service name: KMS wants it empty, and botocore cannot send "" (min 20).
-        for option in ("xks_proxy_vpc_endpoint_service_name", "xks_proxy_vpc_endpoint_service_owner"):
-            if desired.get(option) is not None:
-                raise PlanError("%s is only valid with VPC_ENDPOINT_SERVICE connectivity; this key store uses %s." % (option, wanted))
+    problems = connectivity_problems(wanted, desired, has_service=current == CONNECTIVITY_VPC)
+    if problems:
+        raise PlanError(" ".join(problems))
     return wanted
 
 

@@ -12,7 +12,7 @@ import stat
 from ansible_collections.kms.xks.plugins.module_utils._spec.fields import ACCESS_KEY_ID_RULE
 from ansible_collections.kms.xks.plugins.module_utils._spec.fields import SECRET_RULE
 from ansible_collections.kms.xks.plugins.module_utils._spec.fields import URI_PATH_RULE
-from ansible_collections.kms.xks.plugins.module_utils._spec.fields import XksValidationError
+from ansible_collections.kms.xks.plugins.module_utils._common.errors import XksValidationError
 from ansible_collections.kms.xks.plugins.module_utils._spec.fields import check_value
 
 # Keys of the proxy configuration file that the KMS console accepts.
@@ -102,14 +102,17 @@ def read_proxy_configuration_file(path, label="xks_proxy_configuration_file"):
     return parse_proxy_configuration(_read_small_regular_file(path, label), label)
 
 
-def proxy_path_and_credential(params, add_secret):
-    """(uri_path, credential) from xks_proxy_configuration_file when given, else from the options.
+def proxy_source(params, add_secret):
+    """(uri_path, credential, messages) from xks_proxy_configuration_file when given, else from the options.
 
     ``add_secret`` is called with the secret read from the file, so that it is masked in every output
-    like a no_log option. Raises XksValidationError for a bad file.
+    like a no_log option. A bad file gives its messages and no path or credential.
     """
     if not params.get("xks_proxy_configuration_file"):
-        return params.get("xks_proxy_uri_path"), params.get("xks_proxy_authentication_credential")
-    uri_path, credential = read_proxy_configuration_file(params["xks_proxy_configuration_file"])
+        return params.get("xks_proxy_uri_path"), params.get("xks_proxy_authentication_credential"), []
+    try:
+        uri_path, credential = read_proxy_configuration_file(params["xks_proxy_configuration_file"])
+    except XksValidationError as e:
+        return None, None, [str(e)]
     add_secret(credential["raw_secret_access_key"])
-    return uri_path, credential
+    return uri_path, credential, []

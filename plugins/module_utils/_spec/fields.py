@@ -3,41 +3,47 @@
 # Copyright: Contributors to the kms.xks project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Validation of external key store properties, before any API call.
+"""Field rules of the KMS API, and the checks of single values against them, before any API call.
 
-Every format rule comes from the KMS API model (botocore ``kms/2014-11-01``): botocore itself only
-checks minimum lengths, so without these rules a bad value would reach KMS (or, worse, be sent after a
-disconnect). Functions return lists of messages; each message names the option and never echoes a
-secret.
+Every pattern and length comes from the installed botocore's KMS model (``kms/2014-11-01``, read with
+botocore's loader, no client needed), so the rules move with botocore; botocore itself only checks
+minimum lengths, so without them a bad value would reach KMS (or, worse, be sent after a disconnect).
+Functions return a message or None (a list for a credential); each message names the option and
+never echoes a secret.
 """
 
 import re
+import ssl
 
-# Field rules of the KMS model: (pattern, min length, max length, what a valid value looks like).
-ENDPOINT_RULE = (r"^https://[a-zA-Z0-9.-]+$", 10, 128, "https:// followed by a host name, with no port and no path")
-URI_PATH_RULE = (
-    r"^(/[a-zA-Z0-9/_-]+/kms/xks/v\d{1,2})$|^(/kms/xks/v\d{1,2})$",
-    10,
-    128,
-    "/kms/xks/v1 or /<prefix>/kms/xks/v1 (letters, digits, /, _ and - only)",
+try:
+    from botocore.exceptions import InvalidRegionError
+    from botocore.loaders import Loader
+    from botocore.utils import validate_region_name
+
+    _SHAPES = Loader().load_service_model("kms", "service-2")["shapes"]
+except ImportError:
+    _SHAPES = {}  # the modules report a missing botocore before they validate anything
+
+
+
+def model_rule(shape, description):
+    """(pattern, min length, max length, what a valid value looks like) of a string shape of the KMS model."""
+    model = _SHAPES.get(shape, {})
+    return (model.get("pattern"), model.get("min", 0), model.get("max", 0), description)
+
+
+ENDPOINT_RULE = model_rule("XksProxyUriEndpointType", "https:// followed by a host name, with no port and no path")
+URI_PATH_RULE = model_rule("XksProxyUriPathType", "/kms/xks/v1 or /<prefix>/kms/xks/v1 (letters, digits, /, _ and - only)")
+VPC_ENDPOINT_SERVICE_NAME_RULE = model_rule(
+    "XksProxyVpcEndpointServiceNameType", "a VPC endpoint service name such as com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
 )
-VPC_ENDPOINT_SERVICE_NAME_RULE = (
-    r"^(com|eu)\.amazonaws\.vpce\.([a-z]+-){2,3}\d+\.vpce-svc-[0-9a-z]+$",
-    20,
-    64,
-    "a VPC endpoint service name such as com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",
-)
-ACCOUNT_ID_RULE = (r"^[0-9]{12}$", 12, 12, "a 12-digit AWS account ID")
-ACCESS_KEY_ID_RULE = (r"^[A-Z2-7]+$", 20, 30, "20 to 30 characters: upper-case letters A-Z and digits 2-7")
-SECRET_RULE = (r"^[a-zA-Z0-9/+=]+$", 43, 64, "43 to 64 characters: letters, digits, /, + and =")
-NAME_RULE = (None, 1, 256, "1 to 256 characters")
-ID_RULE = (None, 1, 64, "1 to 64 characters, such as cks-1234567890abcdef0")
+ACCOUNT_ID_RULE = model_rule("AccountIdType", "a 12-digit AWS account ID")
+ACCESS_KEY_ID_RULE = model_rule("XksProxyAuthenticationAccessKeyIdType", "20 to 30 characters: upper-case letters A-Z and digits 2-7")
+SECRET_RULE = model_rule("XksProxyAuthenticationRawSecretAccessKeyType", "43 to 64 characters: letters, digits, /, + and =")
+NAME_RULE = model_rule("CustomKeyStoreNameType", "1 to 256 characters")
+ID_RULE = model_rule("CustomKeyStoreIdType", "1 to 64 characters, such as cks-1234567890abcdef0")
 
 CREDENTIAL_SECRET = "raw_secret_access_key"
-
-
-class XksValidationError(Exception):
-    """Bad input; the message names the option and carries no secret."""
 
 
 def check_value(label, value, rule, secret=False):
@@ -102,3 +108,24 @@ def check_credential(label, credential, secret_needed_for=None):
 def missing_secret(label, needed_for):
     """The message for a credential without its secret where one is needed."""
     return "%s.%s is required to %s (the access key ID alone is only enough to compare)." % (label, CREDENTIAL_SECRET, needed_for)
+
+
+def check_region(label, value):
+    """A Region name as botocore accepts one for a client (a host label), and not empty: the signature's credential
+    scope holds it, so a bad one would only come back from the proxy as a rejected credential. Returns a message or None."""
+    try:
+        validate_region_name(value)
+        valid = bool(value)  # botocore's rule lets the empty name through
+    except InvalidRegionError:
+        valid = False
+    if valid:
+        return None
+    return "%s: %r is not a valid AWS Region name; it must look like us-east-1 (letters, digits and hyphens, up to 63 characters)." % (label, value)
+
+
+def check_ca_file(label, path):
+    try:
+        ssl.create_default_context(cafile=path)
+    except (OSError, ssl.SSLError, ValueError) as e:
+        return "%s: cannot load %s as PEM CA certificates: %s." % (label, path, getattr(e, "strerror", None) or getattr(e, "reason", None) or e)
+    return None

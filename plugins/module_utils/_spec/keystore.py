@@ -31,6 +31,26 @@ def name_warnings(params):
     return []
 
 
+VPC_ONLY_OPTIONS = ("xks_proxy_vpc_endpoint_service_name", "xks_proxy_vpc_endpoint_service_owner")
+
+
+def connectivity_problems(connectivity, options, has_service=False):
+    """The rules of a store that will have ``connectivity``: a VPC store needs its endpoint service (given in
+    ``options``, or ``has_service`` already), a public one takes none of the VPC options. Returns messages."""
+    if connectivity == CONNECTIVITY_VPC:
+        if options.get("xks_proxy_vpc_endpoint_service_name") is None and not has_service:
+            return ["xks_proxy_connectivity=VPC_ENDPOINT_SERVICE needs xks_proxy_vpc_endpoint_service_name."]
+        return []
+    if connectivity is None:
+        return []
+    # Leaving VPC connectivity sends no service name: KMS wants it empty, and botocore cannot send "" (min 20).
+    return [
+        "%s is only valid with VPC_ENDPOINT_SERVICE connectivity; this key store uses %s." % (option, connectivity)
+        for option in VPC_ONLY_OPTIONS
+        if options.get(option) is not None
+    ]
+
+
 def validate_keystore_options(params):
     """Format rules, option ranges and the cross-field rules that need no knowledge of the current store."""
     errors = []
@@ -51,11 +71,8 @@ def validate_keystore_options(params):
     if params.get("wait_timeout") is not None and params["wait_timeout"] <= 0:
         errors.append("wait_timeout must be greater than 0 seconds, got %s." % params["wait_timeout"])
 
-    connectivity = params.get("xks_proxy_connectivity")
-    if connectivity == CONNECTIVITY_PUBLIC:
-        for option in ("xks_proxy_vpc_endpoint_service_name", "xks_proxy_vpc_endpoint_service_owner"):
-            if params.get(option) is not None:
-                errors.append("%s is only valid with xks_proxy_connectivity=VPC_ENDPOINT_SERVICE, not PUBLIC_ENDPOINT." % option)
+    if params.get("xks_proxy_connectivity") == CONNECTIVITY_PUBLIC:
+        errors.extend(connectivity_problems(CONNECTIVITY_PUBLIC, params))
     return [error for error in errors if error]
 
 
@@ -72,8 +89,8 @@ def validate_create(desired, need_secret=True):
             "Creating an external key store needs %s (the path and credential may come from xks_proxy_configuration_file); missing: %s."
             % (", ".join(required), ", ".join(missing))
         )
-    if desired.get("xks_proxy_connectivity") == CONNECTIVITY_VPC and desired.get("xks_proxy_vpc_endpoint_service_name") is None:
-        errors.append("xks_proxy_connectivity=VPC_ENDPOINT_SERVICE needs xks_proxy_vpc_endpoint_service_name.")
+    if desired.get("xks_proxy_connectivity") == CONNECTIVITY_VPC:
+        errors.extend(connectivity_problems(CONNECTIVITY_VPC, desired))
     credential = desired.get("xks_proxy_authentication_credential")
     if need_secret and credential is not None and credential.get(CREDENTIAL_SECRET) is None:
         errors.append(missing_secret("xks_proxy_authentication_credential", "create the external key store"))

@@ -12,8 +12,8 @@ import threading
 
 import pytest
 
+from ansible_collections.kms.xks.plugins.module_utils._common.errors import XksValidationError
 from ansible_collections.kms.xks.plugins.module_utils._spec import config_file
-from ansible_collections.kms.xks.plugins.module_utils._spec import fields
 from ansible_collections.kms.xks.tests.unit import stores as s
 
 GOOD = {
@@ -29,7 +29,7 @@ def read_within(path, seconds=5):
     def target():
         try:
             outcome["result"] = config_file.read_proxy_configuration_file(str(path))
-        except fields.XksValidationError as e:
+        except XksValidationError as e:
             outcome["error"] = str(e)
 
     thread = threading.Thread(target=target, daemon=True)
@@ -117,7 +117,7 @@ def test_an_access_key_id_that_is_the_secret_is_not_shown():
     swapped = json.dumps({"XksProxyUriPath": s.URI_PATH,
                           "XksProxyAuthenticationCredential": {"AccessKeyId": s.SECRET, "RawSecretAccessKey": s.ACCESS_KEY_ID}})
 
-    with pytest.raises(fields.XksValidationError) as raised:
+    with pytest.raises(XksValidationError) as raised:
         config_file.parse_proxy_configuration(swapped)
 
     assert "AccessKeyId" in str(raised.value)

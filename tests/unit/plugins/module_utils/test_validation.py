@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from ansible_collections.kms.xks.plugins.module_utils._common.errors import XksValidationError
 from ansible_collections.kms.xks.plugins.module_utils._spec import config_file
 from ansible_collections.kms.xks.plugins.module_utils._spec import fields
 from ansible_collections.kms.xks.plugins.module_utils._spec import keystore as keystore_spec
@@ -229,7 +230,7 @@ def test_a_good_configuration_gives_path_and_credential():
     (configuration(XksProxyAuthenticationCredential={"AccessKeyId": s.ACCESS_KEY_ID, "RawSecretAccessKey": 42}), ["RawSecretAccessKey", "must be a string"]),
 ])
 def test_a_bad_configuration_names_every_problem_and_no_secret(text, problems):
-    with pytest.raises(fields.XksValidationError) as raised:
+    with pytest.raises(XksValidationError) as raised:
         config_file.parse_proxy_configuration(text)
 
     message = str(raised.value)
@@ -247,7 +248,7 @@ def test_the_configuration_file_is_read_from_disk(tmp_path):
 
 
 def test_an_unreadable_configuration_file_is_named(tmp_path):
-    with pytest.raises(fields.XksValidationError) as raised:
+    with pytest.raises(XksValidationError) as raised:
         config_file.read_proxy_configuration_file(str(tmp_path / "missing.json"))
 
     assert str(raised.value).startswith("xks_proxy_configuration_file: cannot read")
@@ -257,7 +258,7 @@ def test_a_configuration_file_that_is_not_text_is_refused(tmp_path):
     path = tmp_path / "proxy.json"
     path.write_bytes(b"\xff\xfe\x00binary")
 
-    with pytest.raises(fields.XksValidationError) as raised:
+    with pytest.raises(XksValidationError) as raised:
         config_file.read_proxy_configuration_file(str(path))
 
     assert "xks_proxy_configuration_file" in str(raised.value)

@@ -18,6 +18,7 @@ from hypothesis import given  # noqa: E402
 from hypothesis import settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from ansible_collections.kms.xks.plugins.module_utils._common.errors import XksValidationError  # noqa: E402
 from ansible_collections.kms.xks.plugins.module_utils._spec import config_file  # noqa: E402
 from ansible_collections.kms.xks.plugins.module_utils._spec import fields  # noqa: E402
 
@@ -90,7 +91,7 @@ SECRET_CHARS = st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV
 def test_configuration_parser_never_crashes_on_text(text):
     try:
         uri_path, credential = config_file.parse_proxy_configuration(text)
-    except fields.XksValidationError as e:
+    except XksValidationError as e:
         assert "xks_proxy_configuration_file" in str(e)
     else:
         assert model_accepts("XksProxyUriPathType", uri_path)
@@ -122,7 +123,7 @@ def test_configuration_parser_on_documents(uri_path, access_key_id, secret, extr
     )
     try:
         parsed = config_file.parse_proxy_configuration(json.dumps(document))
-    except fields.XksValidationError as e:
+    except XksValidationError as e:
         assert not valid
         # Everything the message may name but the secret itself (key names included).
         others = json.dumps(dict(document, XksProxyAuthenticationCredential={"AccessKeyId": access_key_id, "RawSecretAccessKey": None}))
