@@ -15,7 +15,6 @@ from ansible_collections.kms.xks.plugins.module_utils._common.errors import XksE
 from ansible_collections.kms.xks.plugins.module_utils._common.states import EXTERNAL_KEY_STORE
 
 
-
 @XksErrorHandler.list_error_handler("describe custom key store", None)
 def describe_key_store(client, store_id=None, name=None):
     """The one DescribeCustomKeyStores entry with this id or name, or None when KMS has none."""
@@ -47,7 +46,7 @@ def find_key_stores(client, store_id=None, name=None):
     return [entry] if entry else []
 
 
-# LimitExceededException on CreateCustomKeyStore: the quota, which waiting does not lift (never retried, see _common.retries.KMS_RETRIES).
+# LimitExceededException on CreateCustomKeyStore: the quota, which waiting does not lift (never retried, see _common.retries).
 QUOTA_MESSAGE = (
     "Cannot create external key store: the account already has the most custom key stores KMS allows in this Region "
     "(10 per account and Region, CloudHSM and external key stores together, whatever their connection state). "
@@ -79,6 +78,8 @@ def disconnect_key_store(client, store_id):
     client.disconnect_custom_key_store(CustomKeyStoreId=store_id, aws_retry=True)
 
 
-@XksErrorHandler.common_error_handler("delete external key store")
+@XksErrorHandler.deletion_error_handler("delete external key store")
 def delete_key_store(client, store_id):
+    """DeleteCustomKeyStore; True, or False when the store was already gone (deleted by another run)."""
     client.delete_custom_key_store(CustomKeyStoreId=store_id, aws_retry=True)
+    return True

@@ -21,6 +21,7 @@ from ansible_collections.kms.xks.plugins.module_utils._common.collection import 
 from ansible_collections.kms.xks.plugins.module_utils._common.collection import COLLECTION_VERSION
 from ansible_collections.kms.xks.plugins.module_utils._common.retries import KMS_RETRIES
 
+
 class XksAnsibleModule(AnsibleModule):
     """AnsibleModule that masks every value given to a credential option, in any shape, at every verbosity.
 
@@ -62,7 +63,7 @@ class AnsibleXksModule(AnsibleAWSModule):
         return False
 
     def client(self, service, retry_decorator=None, **extra_params):
-        """A boto3 client; for KMS, botocore's own retries leave the store quota alone (aws_config still wins)."""
+        """A boto3 client; for KMS, botocore's own retries are off: kms_retry() is the one layer (aws_config still wins)."""
         if service == "kms" and Config is not None:
             extra_params.setdefault("config", Config(retries=dict(KMS_RETRIES)))
         return super().client(service, retry_decorator=retry_decorator, **extra_params)
