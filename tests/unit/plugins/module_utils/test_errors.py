@@ -34,10 +34,8 @@ def failing(errors):
 
 
 @pytest.fixture
-def sleeps(monkeypatch):
-    recorded = []
-    monkeypatch.setattr("time.sleep", recorded.append)
-    return recorded
+def sleeps(clock):
+    return clock.sleeps
 
 
 @pytest.mark.parametrize(

@@ -77,10 +77,9 @@ class _Body:
         yield self.data
 
 
-def _attempts(config, code, monkeypatch, retry=None):
+def _attempts(config, code, retry=None):
     """How many HTTP requests a botocore KMS client with ``config`` (and the ``retry`` decorator, as the modules use it) sends
     for one CreateCustomKeyStore that KMS answers with ``code``."""
-    monkeypatch.setattr("time.sleep", lambda seconds: None)
     client = botocore.session.get_session().create_client(
         "kms", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x", config=config
     )
@@ -108,14 +107,14 @@ def _kms_config(monkeypatch):
     return seen["config"]
 
 
-def test_botocore_does_not_retry_the_quota_but_still_retries_throttling(monkeypatch):
+def test_botocore_does_not_retry_the_quota_but_still_retries_throttling(monkeypatch, clock):
     monkeypatch.setenv("AWS_RETRY_MODE", "standard")  # the default of botocore, which would retry the quota
     config = _kms_config(monkeypatch)
 
-    assert _attempts(config, "LimitExceededException", monkeypatch) == 1
-    assert _attempts(config, "LimitExceededException", monkeypatch, kms_retry()) == 1
+    assert _attempts(config, "LimitExceededException") == 1
+    assert _attempts(config, "LimitExceededException", kms_retry()) == 1
     # Throttling is retried by the one layer: botocore sends each request once, kms_retry() sends it again, up to its budget.
-    assert _attempts(config, "ThrottlingException", monkeypatch) == 1
-    assert _attempts(config, "ThrottlingException", monkeypatch, kms_retry()) == ATTEMPTS
+    assert _attempts(config, "ThrottlingException") == 1
+    assert _attempts(config, "ThrottlingException", kms_retry()) == ATTEMPTS
     # Without that config (botocore's standard mode), the quota is retried: the test would see it.
-    assert _attempts(None, "LimitExceededException", monkeypatch) > 1
+    assert _attempts(None, "LimitExceededException") > 1
