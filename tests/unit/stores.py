@@ -93,6 +93,13 @@ def api_credential(access_key_id=ACCESS_KEY_ID, secret=SECRET):
     return {"AccessKeyId": access_key_id, "RawSecretAccessKey": secret}
 
 
+def configuration_document(uri_path=URI_PATH, access_key_id=ACCESS_KEY_ID, secret=SECRET, **changes):
+    """The JSON document of a proxy configuration file, as the KMS console accepts it (``changes`` replace or add keys)."""
+    document = {"XksProxyUriPath": uri_path, "XksProxyAuthenticationCredential": api_credential(access_key_id, secret)}
+    document.update(changes)
+    return document
+
+
 def create_args(**overrides):
     """xks_keystore arguments that create a public-endpoint store."""
     args = {

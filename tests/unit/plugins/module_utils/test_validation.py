@@ -205,9 +205,7 @@ def test_create_with_vpc_needs_a_service_name():
 # -- the proxy configuration file ------------------------------------------------------------
 
 def configuration(**changes):
-    document = {"XksProxyUriPath": s.URI_PATH, "XksProxyAuthenticationCredential": {"AccessKeyId": s.ACCESS_KEY_ID, "RawSecretAccessKey": s.SECRET}}
-    document.update(changes)
-    return json.dumps(document)
+    return json.dumps(s.configuration_document(**changes))
 
 
 def test_a_good_configuration_gives_path_and_credential():
