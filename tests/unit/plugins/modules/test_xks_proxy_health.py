@@ -238,3 +238,10 @@ def test_a_secret_from_the_configuration_file_is_never_shown(run, proxy, tmp_pat
     config.write_text(json.dumps(s.configuration_document(URI_PATH, "bad", SECRET)))
     result = run(xks_proxy_uri_path=None, xks_proxy_authentication_credential=None, xks_proxy_configuration_file=str(config))
     assert result["failed"] is True and "AccessKeyId" in result["msg"]
+
+
+def test_a_warning_is_returned_once_without_a_deprecation(run, proxy):
+    result = run(ca_path=None, validate_certs=False)
+    assert s.warnings_of(result) == [
+        "validate_certs=false: the proxy's TLS certificate and host name are not verified (KMS always verifies them)."]
+    assert not result.get("deprecations"), result.get("deprecations")
