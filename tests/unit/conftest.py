@@ -14,13 +14,13 @@ import boto3  # a plain import: a missing library fails the run instead of skipp
 import pytest
 from botocore.stub import Stubber
 
-from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.kms.xks.plugins.module_utils._common.retries import kms_retry
 from ansible_collections.kms.xks.tests.unit.fake_proxy import FakeProxy
+from ansible_collections.kms.xks.tests.unit.stores import forget_earlier_warnings
 
 AWS_ARGS = {"region": "us-east-1", "access_key": "AKIDEXAMPLE", "secret_key": "not-a-real-secret-key"}
 
@@ -73,9 +73,7 @@ class ModuleRun:
             args["_ansible_check_mode"] = True
         if diff:
             args["_ansible_diff"] = True
-        # Warnings and deprecations are process-wide in ansible-core: without this, a run would report an earlier run's.
-        for name in ("_global_warnings", "_global_deprecations"):
-            getattr(ansible_warnings, name).clear()
+        forget_earlier_warnings()
         with self.stubber, self.sts_stubber, patch_module_args(args):
             with contextlib.suppress(SystemExit):
                 main()

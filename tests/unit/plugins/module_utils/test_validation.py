@@ -3,7 +3,7 @@
 # Copyright: Contributors to the kms.xks project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""module_utils/_validation.py, example by example: each rule accepts the values of the AWS guide and
+"""module_utils/_spec (fields, keystore, config_file), example by example: each rule accepts the values of the AWS guide and
 rejects the common mistakes with a message that names the option and never shows a secret."""
 
 import json

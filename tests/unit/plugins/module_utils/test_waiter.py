@@ -3,7 +3,7 @@
 # Copyright: Contributors to the kms.xks project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""module_utils/_waiter.py with a scripted client and a clock that moves only when the waiter sleeps."""
+"""module_utils/_api/waiter.py with a scripted client and a clock that moves only when the waiter sleeps."""
 
 import random
 import statistics

@@ -42,6 +42,7 @@ def run(capsys, monkeypatch, proxy):
         args = {key: value for key, value in args.items() if value is not None}
         if check_mode:
             args["_ansible_check_mode"] = True
+        s.forget_earlier_warnings()
         with patch_module_args(args), contextlib.suppress(SystemExit):
             main()
         out = capsys.readouterr().out
