@@ -408,7 +408,7 @@ def report(rows, measurements, facts, settings, started, elapsed, args):
         "| test bed | connect delay %s s (CONNECTING), disconnect delay %s s (DISCONNECTING), health-check timeout %s ms |"
         % (settings["connect_delay"], settings["disconnect_delay"], settings["health_timeout_ms"]),
         "| module waiter | sleeps before each poll (from the second of the wait it applies; a range is drawn uniformly): %s "
-        "(`plugins/module_utils/_waiter.py` POLL_SCHEDULE) |" % waiter,
+        "(`plugins/module_utils/_api/waiter.py` POLL_SCHEDULE) |" % waiter,
         "| baseline | `amazon.aws.kms_key_info` of one key by alias: median %s; calls: %s |"
         % (seconds(statistics.median(baseline_seconds)), ", ".join("%s %d" % item for item in sorted(baseline_ops.items()))),
         "",

@@ -11,8 +11,8 @@ import datetime
 
 import pytest
 
-from ansible_collections.kms.xks.plugins.module_utils import _proxy_client as pc
-from ansible_collections.kms.xks.plugins.module_utils._waiter import poll_sleep
+from ansible_collections.kms.xks.plugins.module_utils._proxy import client as pc
+from ansible_collections.kms.xks.plugins.module_utils._api.waiter import poll_sleep
 from ansible_collections.kms.xks.plugins.modules.xks_keystore import main
 from ansible_collections.kms.xks.tests.unit import stores as s
 
