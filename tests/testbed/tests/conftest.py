@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""One test bed for the whole session, on the real ports; every test starts from a clean state."""
+"""One test bed for the whole session (on ports and addresses its start picks); every test starts from a clean state."""
 
 import os
 import sys
@@ -10,19 +10,12 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 
 import testbed  # noqa: E402  pylint: disable=wrong-import-position
 from testbed.kms import kms_client  # noqa: E402  pylint: disable=wrong-import-position
-
-# Short transitions keep the suite fast; tests that need another value set it through the admin API.
-CONNECT_DELAY = 0.3
-DISCONNECT_DELAY = 0.3
-# KMS's request quotas are on by default; the rules are tested one by one here, so this suite turns
-# them off and test_emulator_quotas.py turns them on.
-QUOTA_SCALE = 0
+from testbed_helpers import BED_OPTIONS  # noqa: E402  pylint: disable=wrong-import-position
 
 
 @pytest.fixture(scope="session")
 def bed(tmp_path_factory):
-    with testbed.running(str(tmp_path_factory.mktemp("testbed")), connect_delay=CONNECT_DELAY,
-                         disconnect_delay=DISCONNECT_DELAY, quota_scale=QUOTA_SCALE) as document:
+    with testbed.running(str(tmp_path_factory.mktemp("testbed")), **BED_OPTIONS) as document:
         yield document
 
 
