@@ -9,8 +9,13 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 import testbed  # noqa: E402  pylint: disable=wrong-import-position
+from testbed import kms as out_of_band  # noqa: E402  pylint: disable=wrong-import-position
 from testbed.kms import kms_client  # noqa: E402  pylint: disable=wrong-import-position
 from testbed_helpers import BED_OPTIONS  # noqa: E402  pylint: disable=wrong-import-position
+
+# The suite runs without quotas (testbed_helpers.BED_OPTIONS), so the out-of-band observer may poll
+# fast (test_emulator_quotas.py does not poll).
+out_of_band.MIN_POLL_INTERVAL = 0.05
 
 
 @pytest.fixture(scope="session")

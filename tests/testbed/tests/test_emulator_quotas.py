@@ -10,7 +10,6 @@ from botocore.exceptions import ClientError
 from testbed.kms import create_store, kms_client
 
 
-
 @pytest.fixture
 def quotas(emulator):
     """KMS's own quotas (this suite runs without them otherwise)."""
