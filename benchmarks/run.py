@@ -40,6 +40,9 @@ import testbed  # noqa: E402  pylint: disable=wrong-import-position
 from testbed import config as testbed_config  # noqa: E402  pylint: disable=wrong-import-position
 from testbed import probe  # noqa: E402  pylint: disable=wrong-import-position
 
+sys.path.insert(0, str(HERE))
+import fleet  # noqa: E402  pylint: disable=wrong-import-position
+
 
 def _integration_runner():
     """tests/integration/run.py, for its playbook_env() and check_prerequisites()."""
@@ -106,6 +109,8 @@ def parse_args():
                         help="seconds a store stays DISCONNECTING (default: the test bed's, %(default)s)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="the Markdown report (default: docs/performance.md)")
     parser.add_argument("--timeout", type=int, default=900, help="seconds allowed per run of the playbook (default: 900)")
+    parser.add_argument("--no-fleet", dest="fleet", action="store_false",
+                        help="skip the fleet benchmark (accounts x Regions by forks; about two minutes)")
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -494,6 +499,7 @@ def report(rows, measurements, facts, settings, started, elapsed, args):
         "",
         markdown_table(settings["availability_rows"]),
         "",
+        fleet.report(settings["fleet"], settings["fleet_accounts"], settings["fleet_regions"]) if settings.get("fleet") else "",
         "## How to read each column",
         "",
         "- **scenario**: one task of `benchmarks/benchmark.yml` (below). Each runs after a baseline task, on a test bed",
@@ -575,7 +581,7 @@ def main():
     args = parse_args()
     INTEGRATION.check_prerequisites()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    for stale in list(RESULTS.glob("timings-*.jsonl")) + list(RESULTS.glob("ansible-*.log")):
+    for stale in list(RESULTS.glob("timings-*.jsonl")) + list(RESULTS.glob("ansible-*.log")) + list(RESULTS.glob("fleet-*")):
         stale.unlink()
     started, clock = datetime.datetime.now(datetime.timezone.utc), time.monotonic()
     load_start = os.getloadavg()[0]
@@ -590,7 +596,12 @@ def main():
                 repetitions.append(run_repetition(number, bed, env, args.timeout))
                 print("benchmark: run %d/%d done in %.0f s" % (number, args.repeat, time.monotonic() - began), flush=True)
             settings.update(connect_delay=bed["xks_connect_delay"], disconnect_delay=bed["xks_disconnect_delay"],
-                            health_timeout_ms=bed["xks_health_timeout_ms"])
+                            health_timeout_ms=bed["xks_health_timeout_ms"], fleet_accounts=bed["aws_fleet_accounts"],
+                            fleet_regions=bed["aws_fleet_regions"])
+            if args.fleet:
+                began = time.monotonic()
+                settings["fleet"] = fleet.run(bed, env, RESULTS, args.timeout)
+                print("benchmark: fleet done in %.0f s" % (time.monotonic() - began), flush=True)
     except testbed.TestbedError as e:
         fail("the test bed did not start: %s" % e)
     finally:
