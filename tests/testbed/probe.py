@@ -6,7 +6,7 @@ failed calls and how long the key was unusable.
     python -m testbed.probe start --state-dir DIR --log FILE (--key-id ID | --store-id ID [--xks-key-id ID])
                                   [--interval 0.075]
     python -m testbed.probe stop  --log FILE [--retire-key]
-    python -m testbed.probe summary --log FILE [--since T] [--until T] [--window-start T --window-end T]
+    python -m testbed.probe summary --log FILE [--since T] [--until T] [--window-start T --window-end T [--window-slack S]]
 
 `start` (with --store-id: first creates a KMS key in that store, for the external key --xks-key-id)
 runs the probe in the background, waits for its first successful round trip and prints
@@ -20,6 +20,7 @@ that fails is a call an application would have seen fail.
 """
 
 import argparse
+import datetime
 import json
 import os
 import signal
@@ -182,8 +183,18 @@ def _run(args):
     run(load_state(args.state_dir), args.key_id, args.log, args.interval, lambda: bool(stopping))
 
 
+def moment(text):
+    """Epoch seconds from epoch seconds or an ISO 8601 UTC time (as the module's timeline gives it)."""
+    try:
+        return float(text)
+    except ValueError:
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
 def _summary(args):
-    window = (args.window_start, args.window_end) if args.window_start is not None else None
+    window = None
+    if args.window_start is not None:
+        window = (args.window_start - args.window_slack, args.window_end + args.window_slack)
     print(json.dumps(summary(read_log(args.log), args.since, args.until, window)))
 
 
@@ -211,7 +222,9 @@ def _parser():
     summary_cmd = commands.add_parser("summary")
     summary_cmd.add_argument("--log", required=True)
     for name in ("--since", "--until", "--window-start", "--window-end"):
-        summary_cmd.add_argument(name, type=float)
+        summary_cmd.add_argument(name, type=moment)
+    summary_cmd.add_argument("--window-slack", type=float, default=0.0,
+                             help="seconds to widen the window by on each side (a module records a transition when its call returns)")
     return parser
 
 
