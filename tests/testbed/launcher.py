@@ -231,9 +231,15 @@ def _key_material(instances):
     return material
 
 
-def _spawn(state_dir, service, pass_fds):
+def child_env():
+    """The environment of a test-bed process started from here: ours, with the test bed importable."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (_TESTS_DIR, env.get("PYTHONPATH")) if p)
+    return env
+
+
+def _spawn(state_dir, service, pass_fds):
+    env = child_env()
     env["PYTHONUNBUFFERED"] = "1"
     # The child keeps its own copy of the log descriptor; ours can close at once. The service outlives
     # this call, so no `with` around Popen.

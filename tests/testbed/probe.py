@@ -32,7 +32,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from .client import EmulatorAdmin
 from .kms import kms_client
-from .launcher import load_state
+from .launcher import child_env, load_state
 
 DEFAULT_INTERVAL = 0.075
 PLAINTEXT = b"kms.xks availability probe"
@@ -140,14 +140,13 @@ def _pid_file(log_path):
 def _start(args):
     bed = load_state(args.state_dir)
     key_id = args.key_id or create_key(bed, args.store_id, args.xks_key_id)
-    open(args.log, "w", encoding="utf-8").close()
+    with open(args.log, "w", encoding="utf-8"):
+        pass  # an empty log: the probe appends to it
     command = [sys.executable, "-m", "testbed.probe", "_run", "--state-dir", args.state_dir, "--log", args.log,
                "--key-id", key_id, "--interval", str(args.interval)]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                                                                   os.environ.get("PYTHONPATH")) if p))
     # Detached, with no descriptor of ours: the caller (an Ansible task) returns at once.
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,  # pylint: disable=consider-using-with
-                               start_new_session=True, close_fds=True, env=env)
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,  # pylint: disable=consider-using-with
+                               stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True, env=child_env())
     with open(_pid_file(args.log), "w", encoding="utf-8") as handle:
         handle.write(str(process.pid))
     deadline = time.monotonic() + START_TIMEOUT
