@@ -13,8 +13,9 @@ from testbed import kms as out_of_band  # noqa: E402  pylint: disable=wrong-impo
 from testbed.kms import kms_client  # noqa: E402  pylint: disable=wrong-import-position
 from testbed_helpers import BED_OPTIONS  # noqa: E402  pylint: disable=wrong-import-position
 
-# The suite runs without quotas (testbed_helpers.BED_OPTIONS), so the out-of-band observer may poll
-# fast (test_emulator_quotas.py does not poll).
+# The suite's start options are BED_OPTIONS (testbed_helpers.py), shared with the tests that start more
+# beds. They turn KMS's request quotas off, so the out-of-band observer may poll fast
+# (test_emulator_quotas.py, which turns them on, does not poll).
 out_of_band.MIN_POLL_INTERVAL = 0.05
 
 
