@@ -31,7 +31,7 @@ import time
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .client import EmulatorAdmin
-from .kms import kms_client
+from .kms import kms_client, wait_for
 from .launcher import child_env, load_state
 
 DEFAULT_INTERVAL = 0.075
@@ -122,6 +122,9 @@ def summary(records, since=None, until=None, window=None):
 
 
 def create_key(bed, store_id, xks_key_id):
+    """A KMS key in the store, once it is CONNECTED (KMS creates keys only in a connected store)."""
+    if wait_for(kms_client(bed, retries=5), store_id, ("CONNECTED", "FAILED", "DISCONNECTED"))["ConnectionState"] != "CONNECTED":
+        raise SystemExit("probe: custom key store %s is not connected" % store_id)
     key = kms_client(bed).create_key(Origin="EXTERNAL_KEY_STORE", CustomKeyStoreId=store_id, XksKeyId=xks_key_id,
                                      Description="kms.xks availability probe")
     return key["KeyMetadata"]["KeyId"]
