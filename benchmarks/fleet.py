@@ -73,8 +73,8 @@ def per_store_fleet(bed):
 
 
 def write_inventory(hosts, path):
-    """A YAML inventory (JSON is YAML): group `fleet`, every host local."""
-    path.write_text(json.dumps({"fleet": {"vars": {"ansible_connection": "local"}, "hosts": hosts}}, indent=1), encoding="utf-8")
+    """An inventory for Ansible's YAML inventory plugin, written as JSON: group `fleet`, every host local."""
+    path.write_text(json.dumps({"fleet": {"vars": {"ansible_connection": "local"}, "hosts": hosts}}, indent=1) + "\n", encoding="utf-8")
 
 
 def run_playbook(bed, env, inventory, forks, label, results, timeout):
@@ -136,7 +136,7 @@ def run(bed, env, results, timeout=600):
     reset(bed)
     runs = []
     hosts = per_account_region_fleet(bed)
-    inventory = results / "fleet-inventory.yml"
+    inventory = results / "fleet-inventory.json"
     write_inventory(hosts, inventory)
     for forks in FORKS:
         runs.append(dict(run_playbook(bed, env, inventory, forks, "per-account-region-f%d" % forks, results, timeout),
@@ -144,8 +144,8 @@ def run(bed, env, results, timeout=600):
         print("benchmark: fleet of %d account-Regions at forks %d: %.0f s" % (len(hosts), forks, runs[-1]["wall_seconds"]), flush=True)
     reset(bed)  # a store per account-Region is there already: the ten would exceed the quota
     per_store = per_store_fleet(bed)
-    write_inventory(per_store, results / "fleet-per-store-inventory.yml")
-    runs.append(dict(run_playbook(bed, env, results / "fleet-per-store-inventory.yml", PER_STORE_FORKS, "per-store", results, timeout),
+    write_inventory(per_store, results / "fleet-per-store-inventory.json")
+    runs.append(dict(run_playbook(bed, env, results / "fleet-per-store-inventory.json", PER_STORE_FORKS, "per-store", results, timeout),
                      layout="one host per store, %d stores of one account-Region" % PER_STORE_COUNT, hosts=len(per_store)))
     for entry in runs:
         entry["rates"] = call_rates(entry)
