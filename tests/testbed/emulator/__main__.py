@@ -16,7 +16,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     with open(args.config, encoding="utf-8") as handle:
         config = json.load(handle)
-    server = make_emulator(config["host"], config["fd"], config["settings"])
+    server = make_emulator(config["host"], config["fd"], config["settings"], config.get("fleet"))
 
     def stop(signum, frame):
         # shutdown() waits for serve_forever, which runs in this (the main) thread: call it from another.

@@ -2,7 +2,8 @@
 """Verify AWS SigV4 on an XKS proxy request (spec Appendix A), written independently of botocore.
 
 KMS signs `host;x-amz-date` with service `kms-xks-proxy` and the key store's Region; a request
-more than five minutes off the proxy's clock fails authentication.
+more than five minutes off the proxy's clock fails authentication. The proxy accepts the Regions it
+is configured for (the test bed's: every Region of its fleet).
 """
 
 import datetime
@@ -83,16 +84,17 @@ def string_to_sign(method, path, query, headers, signed_headers, body, amz_date,
     return "\n".join([ALGORITHM, amz_date, scope, hashlib.sha256(canonical_request.encode("utf-8")).hexdigest()])
 
 
-def verify(method, path, query, headers, body, secrets_by_key_id, region, now=None):
-    """Raise SigV4Error unless the request is signed by one of `secrets_by_key_id` for `region`.
+def verify(method, path, query, headers, body, secrets_by_key_id, regions, now=None):
+    """Raise SigV4Error unless the request is signed by one of `secrets_by_key_id` for one of `regions`.
 
     Returns the access key id that signed it.
     """
     auth = parse_authorization(headers.get("authorization"))
     if auth["service"] != SERVICE or auth["terminal"] != "aws4_request":
         raise SigV4Error("credential scope is not for %s" % SERVICE)
-    if auth["region"] != region:
-        raise SigV4Error("credential scope names another Region")
+    region = auth["region"]
+    if region not in regions:
+        raise SigV4Error("credential scope names a Region this proxy does not serve")
     if "host" not in auth["signed_headers"] or "x-amz-date" not in auth["signed_headers"]:
         raise SigV4Error("host and x-amz-date must be signed")
     amz_date = headers.get("x-amz-date", "")
