@@ -19,7 +19,7 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.kms.xks.plugins.module_utils._common.retries import kms_retry
-from ansible_collections.kms.xks.tests.unit.fake_proxy import FakeProxy
+from ansible_collections.kms.xks.tests.unit.fake_proxy import ADDRESSES, FakeProxy
 from ansible_collections.kms.xks.tests.unit.stores import forget_earlier_warnings
 
 AWS_ARGS = {"region": "us-east-1", "access_key": "AKIDEXAMPLE", "secret_key": "not-a-real-secret-key"}
@@ -147,7 +147,8 @@ def run_module(monkeypatch, capsys, clock):
 
 @pytest.fixture(scope="session")
 def proxy_server(tmp_path_factory):
-    return FakeProxy(tmp_path_factory.mktemp("fake-proxy"))
+    """One proxy for the session, on the addresses of the stores' endpoints (tests/unit/stores.py)."""
+    return FakeProxy(tmp_path_factory.mktemp("fake-proxy"), ADDRESSES)
 
 
 @pytest.fixture

@@ -5,7 +5,9 @@
 
 """The one fake XKS proxy of the unit tests: a trustme-backed HTTPS server on port 443 of a random
 loopback address (127.x.y.z, chosen per session so that parallel runs do not meet), that answers as
-each test scripts it and records what it was asked.
+each test scripts it and records what it was asked. The session's proxy also listens on the other
+addresses of ``ADDRESSES`` (drawn at import, so that tests/unit/stores.py can name them in its
+endpoints): a module that dials any of the stores' endpoints reaches this one proxy.
 
 The modules dial it as KMS would (https://<address>, port 443): nothing in the client is replaced.
 Tests run as root, so the port needs no privilege work.
@@ -38,8 +40,9 @@ HEALTHY_ANSWER = {
     ],
 }
 # What the proxy does with a connection: answer over TLS, say something that is not TLS, hang up after
-# the handshake with bytes that are not HTTP, or hold the connection without a word.
-ANSWER, PLAINTEXT, GARBAGE, SILENT = "answer", "plaintext", "garbage", "silent"
+# the handshake with bytes that are not HTTP, or hold the connection without a word; or stop listening,
+# so that the kernel refuses connections (until the next reset).
+ANSWER, PLAINTEXT, GARBAGE, SILENT, REFUSE = "answer", "plaintext", "garbage", "silent", "refuse"
 # The test bed's fixed addresses (tests/testbed): never chosen.
 RESERVED = {"127.0.0.1", "127.0.0.11", "127.0.0.12"}
 
@@ -49,6 +52,19 @@ def random_loopback_address(rng=random.SystemRandom()):
         address = "127.%d.%d.%d" % (rng.randint(0, 255), rng.randint(0, 255), rng.randint(2, 254))
         if address not in RESERVED:
             return address
+
+
+def distinct_loopback_addresses(count):
+    addresses = []
+    while len(addresses) < count:
+        address = random_loopback_address()
+        if address not in addresses:
+            addresses.append(address)
+    return tuple(addresses)
+
+
+# The session proxy's addresses: the public endpoint, the private (VPC) endpoint and the endpoint an edit moves to.
+ADDRESSES = distinct_loopback_addresses(3)
 
 
 def _listen(address):
@@ -62,38 +78,64 @@ def _listen(address):
 class FakeProxy:
     """The server, its CA (``ca_path``), its ``endpoint``, the script for the next connections and what it received."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, addresses=None):
+        """Listens on ``addresses`` (the first is ``address``), or on one address drawn until one is free."""
         self.ca = trustme.CA()
         self.ca_path = str(directory / "ca.pem")
         self.ca.cert_pem.write_to_path(self.ca_path)
-        for _attempt in range(20):
-            self.address = random_loopback_address()
-            try:
-                self._listener = _listen(self.address)
-                break
-            except OSError:
-                continue  # another run holds this address: draw again
+        self._listeners = {}
+        if addresses:
+            self.addresses = tuple(addresses)
+            for address in self.addresses:
+                self._listeners[address] = _listen(address)
+        else:
+            self.addresses = (self._listen_on_a_free_address(),)
+        self.address = self.addresses[0]
         self.endpoint = "https://%s" % self.address
         self._directory = directory
         self._contexts = {}
         self.reset()
-        threading.Thread(target=self._accept, daemon=True).start()
+        for listener in self._listeners.values():
+            threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def _listen_on_a_free_address(self):
+        for _attempt in range(20):
+            address = random_loopback_address()
+            try:
+                self._listeners[address] = _listen(address)
+                return address
+            except OSError:
+                continue  # another run holds this address: draw again
+        raise OSError("no free loopback address for the fake proxy")
 
     # -- the script --------------------------------------------------------------------------
     def reset(self):
         self.requests = []
         self.mode, self.status, self.body, self.delay = ANSWER, 200, HEALTHY_ANSWER, 0.0
-        self.identity = self.address
+        self.identity = None  # the address the client dialled
         self.raw = b""
         self._held = []
+        self._listen_again()
 
     def answer(self, status=200, body=None, delay=0.0):
         """Answer each request with this status and body (a JSON document, or raw bytes) after ``delay`` seconds."""
         self.mode, self.status, self.body, self.delay = ANSWER, status, HEALTHY_ANSWER if body is None else body, delay
 
     def behave(self, mode, raw=b""):
-        """PLAINTEXT (send ``raw`` without TLS), GARBAGE (send ``raw`` after the handshake and hang up) or SILENT."""
+        """PLAINTEXT (send ``raw`` without TLS), GARBAGE (send ``raw`` after the handshake and hang up), SILENT or REFUSE."""
         self.mode, self.raw = mode, raw
+        if mode == REFUSE:
+            for address in list(self._listeners):
+                listener = self._listeners.pop(address)
+                listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() that waits on it, and stops listening
+                listener.close()
+
+    def _listen_again(self):
+        """After REFUSE: listen again on every address."""
+        for address in self.addresses:
+            if address not in self._listeners:
+                self._listeners[address] = _listen(address)
+                threading.Thread(target=self._accept, args=(self._listeners[address],), daemon=True).start()
 
     def certify(self, identity):
         """Show a certificate (from the same trusted CA) for ``identity`` instead of this server's address."""
@@ -104,7 +146,7 @@ class FakeProxy:
         """An endpoint where nothing listens on port 443."""
         while True:
             address = random_loopback_address()
-            if address != self.address:
+            if address not in self.addresses:
                 with socket.socket() as probe:
                     if probe.connect_ex((address, PORT)) != 0:
                         return "https://%s" % address
@@ -152,10 +194,10 @@ class FakeProxy:
             self._contexts[identity] = context
         return self._contexts[identity]
 
-    def _accept(self):
+    def _accept(self, listener):
         while True:
             try:
-                connection, _peer = self._listener.accept()
+                connection, _peer = listener.accept()
             except OSError:
                 return
             threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
@@ -170,7 +212,7 @@ class FakeProxy:
                 connection.sendall(self.raw)
                 time.sleep(0.5)
                 return
-            tls = self._context(self.identity).wrap_socket(connection, server_side=True)
+            tls = self._context(self.identity or connection.getsockname()[0]).wrap_socket(connection, server_side=True)
             if mode == GARBAGE:
                 tls.recv(65536)  # the request
                 tls.sendall(self.raw)

@@ -15,6 +15,8 @@ import datetime
 
 from ansible.module_utils.common import warnings as ansible_warnings
 
+from ansible_collections.kms.xks.tests.unit.fake_proxy import ADDRESSES
+
 STORE_ID = "cks-1234567890abcdef0"
 OTHER_ID = "cks-0fedcba0987654321"
 STORE_NAME = "ExampleXks"
@@ -22,9 +24,8 @@ CREATED = datetime.datetime(2026, 11, 28, 10, 0, 0, tzinfo=datetime.timezone.utc
 
 PUBLIC = "PUBLIC_ENDPOINT"
 VPC = "VPC_ENDPOINT_SERVICE"
-PUBLIC_ENDPOINT = "https://myproxy.xks.example.com"
-PRIVATE_ENDPOINT = "https://myproxy-private.xks.example.com"
-NEW_PUBLIC_ENDPOINT = "https://myproxy2.xks.example.com"
+# The endpoints are the unit tests' fake proxy (tests/unit/fake_proxy.py): a preflight reaches it.
+PUBLIC_ENDPOINT, PRIVATE_ENDPOINT, NEW_PUBLIC_ENDPOINT = ("https://%s" % address for address in ADDRESSES)
 URI_PATH = "/example-prefix/kms/xks/v1"
 PLAIN_PATH = "/kms/xks/v1"
 VPC_SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-example"
