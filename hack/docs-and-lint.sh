@@ -7,7 +7,7 @@
 #   hack/ee.sh              ansible-builder introspect + create
 # The first run creates build/lint-venv (lint-requirements.txt) and build/ansible_collections.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 # Prepare the venv and the collections once, outside the timings of the steps; the steps run in that
 # environment, so they do not prepare it again.
