@@ -36,7 +36,11 @@ DEFAULT_OUTPUT = ROOT / "docs" / "performance.md"
 sys.path.insert(0, str(ROOT / "tests"))
 import testbed  # noqa: E402  pylint: disable=wrong-import-position
 from testbed import config as testbed_config  # noqa: E402  pylint: disable=wrong-import-position
+from testbed import probe  # noqa: E402  pylint: disable=wrong-import-position
 from integration import run as integration  # noqa: E402  pylint: disable=wrong-import-position
+
+sys.path.insert(0, str(HERE))
+import fleet  # noqa: E402  pylint: disable=wrong-import-position
 import waiter_sim  # noqa: E402  pylint: disable=wrong-import-position
 
 MEASURE = "Measure: "
@@ -45,6 +49,15 @@ CONNECTED, DISCONNECTED, FAILED = "CONNECTED", "DISCONNECTED", "FAILED"
 TRANSIENT = ("CONNECTING", "DISCONNECTING")
 
 Scenario = collections.namedtuple("Scenario", "key floor window_floor why")
+# The probe's calls (benchmark.yml starts it after "create and connect" and stops it before "delete"):
+# not the module's, so not counted against its floor.
+PROBE_OPERATIONS = ("Encrypt", "Decrypt")
+# Why a scenario has no probe: its store has no KMS key to probe.
+NOT_PROBED = {
+    "create and connect": "the store is new: no KMS key in it yet",
+    "delete": "a store with KMS keys cannot be deleted (the probe's key is retired first)",
+    "audit of 10 stores": "read only; its stores have no KMS keys",
+}
 
 # The floor: the fewest calls a correct implementation makes (operations without the "CustomKeyStore(s)" part).
 # window_floor: which emulator delays a disconnect window cannot be shorter than (None: no window expected).
@@ -87,6 +100,8 @@ def parse_args():
                         help="seconds a store stays DISCONNECTING (default: the test bed's, %(default)s)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="the Markdown report (default: docs/performance.md)")
     parser.add_argument("--timeout", type=int, default=900, help="seconds allowed per run of the playbook (default: 900)")
+    parser.add_argument("--no-fleet", dest="fleet", action="store_false",
+                        help="skip the fleet benchmark (accounts x Regions by forks; about two minutes)")
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -104,9 +119,11 @@ def run_repetition(number, bed, env, timeout):
     """One run of the playbook on a reset test bed; returns its task timings and the emulator's call log."""
     testbed.reset(bed)
     timings, log_file = RESULTS / ("timings-%d.jsonl" % number), RESULTS / ("ansible-%d.log" % number)
-    if timings.exists():
-        timings.unlink()
-    env = dict(env, KMS_XKS_BENCHMARK_TIMINGS=str(timings))
+    probe_log = RESULTS / ("probe-%d.jsonl" % number)
+    for stale in (timings, probe_log):
+        if stale.exists():
+            stale.unlink()
+    env = dict(env, KMS_XKS_BENCHMARK_TIMINGS=str(timings), KMS_XKS_BENCHMARK_PROBE=str(probe_log))
     testbed_json = Path(bed["testbed_state_dir"]) / "testbed.json"
     command = [integration.ansible_playbook(), "-i", "localhost,", str(PLAYBOOK), "-e", "@%s" % testbed_json]
     with open(log_file, "w", encoding="utf-8") as log:
@@ -119,7 +136,7 @@ def run_repetition(number, bed, env, timeout):
         fail("run %d of %s failed (%s); the end of %s:\n%s" % (number, PLAYBOOK.name, code, log_file, "\n".join(tail)))
     with open(timings, encoding="utf-8") as handle:
         tasks = [json.loads(line) for line in handle if line.strip()]
-    return {"tasks": tasks, "log": testbed.EmulatorAdmin(bed["emulator_admin_url"]).calls()}
+    return {"tasks": tasks, "log": testbed.EmulatorAdmin(bed["emulator_admin_url"]).calls(), "probe": probe.read_log(str(probe_log))}
 
 
 # -- measuring ----------------------------------------------------------------------------------
@@ -165,10 +182,17 @@ def notice_latencies(store_id, transitions, calls, start, end):
     return latencies
 
 
-def measure(task, baseline, log):
-    """What one measured task did, from its start and end times and the emulator's call log."""
+def availability(records, start, end):
+    """What the probe saw during [start, end] (None: it was not running through the whole task)."""
+    if not records or records[0]["time"] > start or records[-1]["time"] < end:
+        return None
+    return probe.summary(records, since=start, until=end)
+
+
+def measure(task, baseline, log, probe_records=()):
+    """What one measured task did, from its start and end times, the emulator's call log and the probe's."""
     start, end = task["start"], task["end"]
-    calls = [call for call in log["calls"] if start <= call["time"] <= end]
+    calls = [call for call in log["calls"] if start <= call["time"] <= end and call["operation"] not in PROBE_OPERATIONS]
     store_ids = list(dict.fromkeys(call["custom_key_store_id"] for call in calls if call.get("custom_key_store_id")))
     windows, latencies = [], []
     for store_id in store_ids:
@@ -190,9 +214,11 @@ def measure(task, baseline, log):
         "seconds": end - start,
         "baseline_seconds": baseline["end"] - baseline["start"],
         "baseline_operations": dict(collections.Counter(short(call["operation"]) for call in log["calls"]
-                                                        if baseline["start"] <= call["time"] <= baseline["end"])),
+                                                        if baseline["start"] <= call["time"] <= baseline["end"]
+                                                        and call["operation"] not in PROBE_OPERATIONS)),
         "timeline": timeline,
         "actions": task.get("actions"),
+        "availability": availability(list(probe_records), start, end),
     }
 
 
@@ -210,7 +236,7 @@ def measure_repetition(repetition):
             continue
         if baseline is None:
             fail("%s: task %r has no baseline task before it" % (PLAYBOOK.name, task["name"]))
-        measured[key] = measure(task, baseline, repetition["log"])
+        measured[key] = measure(task, baseline, repetition["log"], repetition.get("probe", ()))
         baseline = None
     missing = [scenario.key for scenario in SCENARIOS if scenario.key not in measured]
     if missing:
@@ -249,7 +275,7 @@ def summarize(scenario, runs, delays):
         durations = [sum(window["seconds"] for window in run["windows"]) for run in runs]
         ends = sorted({window["until"] for run in runs for window in run["windows"]})
         until = " until " + " or ".join(ends) if ends and ends != [CONNECTED] else ""
-        floor = sum(delays[name] for name in scenario.window_floor or ())
+        floor = window_floor(scenario, delays)
         plural = "" if max(window_counts) == 1 else "s"
         windows = "%s window%s, %s%s (floor %s)" % (spread(window_counts), plural, seconds(statistics.median(durations)), until, seconds(floor))
 
@@ -278,6 +304,33 @@ def summarize(scenario, runs, delays):
         ("wall time (median)", seconds(statistics.median(run["seconds"] for run in runs))),
         ("x kms_key_info (median)", "%.2f" % statistics.median(ratios)),
     ])
+
+
+def window_floor(scenario, delays):
+    """Seconds the test bed itself keeps the store from CONNECTED in this scenario."""
+    return sum(delays[name] for name in scenario.window_floor or ())
+
+
+def availability_row(scenario, runs, delays):
+    """The key availability row of one scenario: what the probe saw during the task, over every repetition."""
+    seen = [run["availability"] for run in runs if run.get("availability")]
+    row = collections.OrderedDict([("scenario", scenario.key)])
+    if not seen:
+        row.update([("probe calls", "-"), ("failed calls", "-"), ("key unusable (median)", "-"), ("floor", "-"),
+                    ("longest gap between round trips", "-"), ("note", NOT_PROBED.get(scenario.key, "no probe"))])
+        return row
+    floor = window_floor(scenario, delays)
+    unusable = statistics.median(found["unusable_seconds"] for found in seen)
+    errors = sorted(set().union(*(found["errors"] for found in seen)))
+    row.update([
+        ("probe calls", spread([found["calls"] for found in seen])),
+        ("failed calls", spread([found["failed_calls"] for found in seen]) + (" (%s)" % ", ".join(errors) if errors else "")),
+        ("key unusable (median)", seconds(unusable)),
+        ("floor", seconds(floor)),
+        ("longest gap between round trips", seconds(max(found["max_gap_seconds"] or 0 for found in seen))),
+        ("note", "%+.2f s above the floor" % (unusable - floor) if floor else ("as required: 0" if not errors else "FAILED CALLS")),
+    ])
+    return row
 
 
 def markdown_table(rows):
@@ -394,7 +447,7 @@ def report(rows, measurements, facts, settings, started, elapsed, args):
         "| test bed | connect delay %s s (CONNECTING), disconnect delay %s s (DISCONNECTING), health-check timeout %s ms |"
         % (settings["connect_delay"], settings["disconnect_delay"], settings["health_timeout_ms"]),
         "| module waiter | sleeps before each poll (from the second of the wait it applies; a range is drawn uniformly): %s "
-        "(`plugins/module_utils/_waiter.py` POLL_SCHEDULE) |" % waiter,
+        "(`plugins/module_utils/_api/waiter.py` POLL_SCHEDULE) |" % waiter,
         "| baseline | `amazon.aws.kms_key_info` of one key by alias: median %s; calls: %s |"
         % (seconds(statistics.median(baseline_seconds)), ", ".join("%s %d" % item for item in sorted(baseline_ops.items()))),
         "",
@@ -402,6 +455,19 @@ def report(rows, measurements, facts, settings, started, elapsed, args):
         "",
         markdown_table(rows),
         "",
+        "## Key availability",
+        "",
+        "A probe beside the playbook (`tests/testbed/probe.py`, plain boto3, no retries) encrypts and decrypts through a",
+        "KMS key in the scenario's store every %g ms, from after \"create and connect\" to before \"delete\"; each row"
+        % (probe.DEFAULT_INTERVAL * 1000),
+        "counts its calls during the task. **key unusable** runs from the first failed call of a run of failures to the",
+        "next call that succeeded; **floor** is the test bed's own transition time that the scenario cannot avoid",
+        "(DISCONNECTING + CONNECTING for an offline edit; 0 where the store stays CONNECTED). The online edit is a",
+        "credential rotation (the new credential already on the proxy, the old one kept): it must cost 0 failed calls.",
+        "",
+        markdown_table(settings["availability_rows"]),
+        "",
+        fleet.report(settings["fleet"], settings["fleet_accounts"], settings["fleet_regions"]) if settings.get("fleet") else "",
         "## How to read each column",
         "",
         "- **scenario**: one task of `benchmarks/benchmark.yml` (below). Each runs after a baseline task, on a test bed",
@@ -486,7 +552,7 @@ def main():
     args = parse_args()
     integration.check_prerequisites()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    for stale in list(RESULTS.glob("timings-*.jsonl")) + list(RESULTS.glob("ansible-*.log")):
+    for stale in list(RESULTS.glob("timings-*.jsonl")) + list(RESULTS.glob("ansible-*.log")) + list(RESULTS.glob("fleet-*")):
         stale.unlink()
     started, clock = datetime.datetime.now(datetime.timezone.utc), time.monotonic()
     load_start = os.getloadavg()[0]
@@ -501,7 +567,12 @@ def main():
                 repetitions.append(run_repetition(number, bed, env, args.timeout))
                 print("benchmark: run %d/%d done in %.0f s" % (number, args.repeat, time.monotonic() - began), flush=True)
             settings.update(connect_delay=bed["xks_connect_delay"], disconnect_delay=bed["xks_disconnect_delay"],
-                            health_timeout_ms=bed["xks_health_timeout_ms"])
+                            health_timeout_ms=bed["xks_health_timeout_ms"], fleet_accounts=bed["aws_fleet_accounts"],
+                            fleet_regions=bed["aws_fleet_regions"])
+            if args.fleet:
+                began = time.monotonic()
+                settings["fleet"] = fleet.run(bed, env, RESULTS, args.timeout)
+                print("benchmark: fleet done in %.0f s" % (time.monotonic() - began), flush=True)
     except testbed.TestbedError as e:
         fail("the test bed did not start: %s" % e)
     finally:
@@ -512,6 +583,8 @@ def main():
     measurements = [measure_repetition(repetition) for repetition in repetitions]
     delays = {"connect": settings["connect_delay"], "disconnect": settings["disconnect_delay"]}
     rows = [summarize(scenario, [run[scenario.key] for run in measurements], delays) for scenario in SCENARIOS]
+    settings["availability_rows"] = [availability_row(scenario, [run[scenario.key] for run in measurements], delays)
+                                     for scenario in SCENARIOS]
     with open(RESULTS / "latest.json", "w", encoding="utf-8") as handle:
         json.dump({"started": started.isoformat(), "settings": settings, "repetitions": repetitions, "measurements": measurements, "rows": rows},
                   handle, indent=1, default=str)
@@ -522,6 +595,8 @@ def main():
     print("\nkms.xks benchmark: %d repetitions, test bed connect/disconnect delay %s/%s s, %.0f s in all\n"
           % (args.repeat, settings["connect_delay"], settings["disconnect_delay"], elapsed))
     print(text_table(rows))
+    print("\nkey availability:\n")
+    print(text_table(settings["availability_rows"]))
     print("\nbenchmark: wrote %s (raw data: %s)" % (os.path.relpath(args.output, os.getcwd()), os.path.relpath(RESULTS / "latest.json", os.getcwd())))
     return 0
 

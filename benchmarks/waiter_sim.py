@@ -6,7 +6,7 @@
 
 Real KMS transitions (CONNECTING -> CONNECTED, DISCONNECTING -> DISCONNECTED) take about five
 minutes; the test bed's take one second. This drives the module's own wait loop
-(plugins/module_utils/_waiter.py, imported from build/: run `make collection` first) with a fake
+(plugins/module_utils/_api/waiter.py, imported from build/: run `make collection` first) with a fake
 clock and a fake DescribeCustomKeyStores whose store changes state at a seeded random moment, once
 with the module's POLL_SCHEDULE and once with each candidate schedule put in its place, and
 measures how late the waiter notices the transition, how many calls a wait costs, and what ten
@@ -24,12 +24,14 @@ import filecmp
 import random
 import statistics
 import sys
+import time
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
-WAITER_SOURCE = ROOT / "plugins" / "module_utils" / "_waiter.py"
-WAITER_COPY = BUILD / "ansible_collections" / "kms" / "xks" / "plugins" / "module_utils" / "_waiter.py"
+WAITER_SOURCE = ROOT / "plugins" / "module_utils" / "_api" / "waiter.py"
+WAITER_COPY = BUILD / "ansible_collections" / "kms" / "xks" / "plugins" / "module_utils" / "_api" / "waiter.py"
 DEFAULT_OUTPUT = ROOT / "docs" / "performance.md"
 
 SEED = 20261201
@@ -97,7 +99,7 @@ def import_waiter():
     if not filecmp.cmp(WAITER_SOURCE, WAITER_COPY, shallow=False):
         fail("%s is older than %s: run `make collection` first" % (WAITER_COPY.relative_to(ROOT), WAITER_SOURCE.relative_to(ROOT)))
     sys.path.insert(0, str(BUILD))
-    from ansible_collections.kms.xks.plugins.module_utils import _waiter  # pylint: disable=import-outside-toplevel
+    from ansible_collections.kms.xks.plugins.module_utils._api import waiter as _waiter  # pylint: disable=import-outside-toplevel
     return _waiter
 
 
@@ -106,20 +108,29 @@ WAITER = import_waiter()
 
 def candidates():
     """The module's schedule first, then the alternatives."""
-    return (Candidate("module (adopted)", WAITER.POLL_SCHEDULE, "plugins/module_utils/_waiter.py POLL_SCHEDULE."),) + ALTERNATIVES
+    return (Candidate("module (adopted)", WAITER.POLL_SCHEDULE, "plugins/module_utils/_api/waiter.py POLL_SCHEDULE."),) + ALTERNATIVES
 
 
 # -- one wait ---------------------------------------------------------------------------------
 
 class FakeClock:
+    """Time as the unit tests fake it (tests/unit/conftest.py): time.monotonic() advances only by what
+    time.sleep() is asked to wait, and here also by the fake KMS's calls."""
+
     def __init__(self):
         self.now = 0.0
 
-    def __call__(self):
+    def monotonic(self):
         return self.now
 
     def sleep(self, seconds):
         self.now += seconds
+
+    @contextlib.contextmanager
+    def installed(self):
+        """time.monotonic and time.sleep are this clock's for the `with` block."""
+        with mock.patch.object(time, "monotonic", self.monotonic), mock.patch.object(time, "sleep", self.sleep):
+            yield
 
 
 class FakeKms:
@@ -134,7 +145,7 @@ class FakeKms:
         half = self.rng.uniform(*self.call_seconds) / 2
         self.clock.now += half
         self.arrivals.append(self.clock.now)
-        state = WAITER.CONNECTED if self.clock.now >= self.transition else WAITER.CONNECTING
+        state = "CONNECTED" if self.clock.now >= self.transition else "CONNECTING"
         self.clock.now += half
         return {"CustomKeyStores": [{"CustomKeyStoreId": CustomKeyStoreId, "ConnectionState": state}]}
 
@@ -158,8 +169,8 @@ def simulate_wait(schedule, transition, call_seconds, rng):
     `rng` draws the waiter's jitter and the call times."""
     clock = FakeClock()
     kms = FakeKms(clock, transition, call_seconds, rng)
-    with schedule_in_place(schedule, rng):
-        WAITER.wait_for_state(kms, STORE_ID, WAITER.CONNECTED, TIMEOUT, sleep=clock.sleep, clock=clock)
+    with schedule_in_place(schedule, rng), clock.installed():
+        WAITER.wait_for_state(kms, STORE_ID, "CONNECTED", TIMEOUT)
     return Wait(transition, kms.arrivals, kms.arrivals[-1] - transition)
 
 
@@ -298,7 +309,7 @@ def _intro():
     return [
         "KMS takes about five minutes per transition, the test bed one second, so the benchmark above cannot show",
         "how the waiter does against KMS. `benchmarks/waiter_sim.py` runs the module's own wait loop",
-        "(`plugins/module_utils/_waiter.py`, `wait_for_state`) with a fake clock and a fake DescribeCustomKeyStores",
+        "(`plugins/module_utils/_api/waiter.py`, `wait_for_state`) with a fake clock and a fake DescribeCustomKeyStores",
         "whose store changes state at a seeded random moment: once with the module's `POLL_SCHEDULE`, once with",
         "each candidate put in its place. Nothing sleeps; every run gives the same numbers (seed %d)." % SEED,
         "",

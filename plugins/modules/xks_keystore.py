@@ -137,6 +137,7 @@ seealso:
 extends_documentation_fragment:
   - kms.xks.attributes
   - kms.xks.attributes.action_group
+  - kms.xks.kms_retries
   - kms.xks.proxy_credential
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -356,11 +357,11 @@ error_code:
   sample: XksProxyIncorrectAuthenticationCredentialException
 """
 
-from ansible_collections.kms.xks.plugins.module_utils._argspec import PROXY_CREDENTIAL_MUTUALLY_EXCLUSIVE
-from ansible_collections.kms.xks.plugins.module_utils._argspec import proxy_credential_argument_spec
-from ansible_collections.kms.xks.plugins.module_utils._errors import kms_retry
-from ansible_collections.kms.xks.plugins.module_utils._keystore_manager import KeystoreManager
-from ansible_collections.kms.xks.plugins.module_utils._module import AnsibleXksModule
+from ansible_collections.kms.xks.plugins.module_utils._spec.credential import PROXY_CREDENTIAL_MUTUALLY_EXCLUSIVE
+from ansible_collections.kms.xks.plugins.module_utils._spec.credential import proxy_credential_argument_spec
+from ansible_collections.kms.xks.plugins.module_utils._common.retries import kms_retry
+from ansible_collections.kms.xks.plugins.module_utils._keystore.manager import KeystoreManager
+from ansible_collections.kms.xks.plugins.module_utils._common.module import AnsibleXksModule
 
 
 def main():

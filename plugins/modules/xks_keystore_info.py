@@ -43,6 +43,7 @@ seealso:
 extends_documentation_fragment:
   - kms.xks.attributes
   - kms.xks.attributes.action_group
+  - kms.xks.kms_retries
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -183,13 +184,13 @@ custom_key_stores:
       type: str
 """
 
-from ansible_collections.kms.xks.plugins.module_utils._errors import AnsibleXksError
-from ansible_collections.kms.xks.plugins.module_utils._errors import kms_retry
-from ansible_collections.kms.xks.plugins.module_utils._keystore_api import EXTERNAL_KEY_STORE
-from ansible_collections.kms.xks.plugins.module_utils._keystore_api import find_key_stores
-from ansible_collections.kms.xks.plugins.module_utils._keystore_api import normalize_key_store
-from ansible_collections.kms.xks.plugins.module_utils._module import AnsibleXksModule
-from ansible_collections.kms.xks.plugins.module_utils._validation import validate_keystore_options
+from ansible_collections.kms.xks.plugins.module_utils._common.errors import AnsibleXksError
+from ansible_collections.kms.xks.plugins.module_utils._common.retries import kms_retry
+from ansible_collections.kms.xks.plugins.module_utils._common.states import EXTERNAL_KEY_STORE
+from ansible_collections.kms.xks.plugins.module_utils._api.keystore import find_key_stores
+from ansible_collections.kms.xks.plugins.module_utils._transformations.keystore import normalize_key_store
+from ansible_collections.kms.xks.plugins.module_utils._common.module import AnsibleXksModule
+from ansible_collections.kms.xks.plugins.module_utils._spec.keystore import validate_keystore_options
 
 
 def main():

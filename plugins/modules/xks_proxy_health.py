@@ -256,14 +256,13 @@ health_status:
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.kms.xks.plugins.module_utils._argspec import PROXY_CREDENTIAL_MUTUALLY_EXCLUSIVE
-from ansible_collections.kms.xks.plugins.module_utils._argspec import proxy_credential_argument_spec
-from ansible_collections.kms.xks.plugins.module_utils._module import AnsibleXksModule
-from ansible_collections.kms.xks.plugins.module_utils._proxy_health import check_proxy_health
-from ansible_collections.kms.xks.plugins.module_utils._proxy_health import explain
-from ansible_collections.kms.xks.plugins.module_utils._proxy_health import health_check_inputs
-from ansible_collections.kms.xks.plugins.module_utils._proxy_health import key_managers_not_active
-from ansible_collections.kms.xks.plugins.module_utils._validation import XksValidationError
+from ansible_collections.kms.xks.plugins.module_utils._spec.credential import PROXY_CREDENTIAL_MUTUALLY_EXCLUSIVE
+from ansible_collections.kms.xks.plugins.module_utils._spec.credential import proxy_credential_argument_spec
+from ansible_collections.kms.xks.plugins.module_utils._common.module import AnsibleXksModule
+from ansible_collections.kms.xks.plugins.module_utils._proxy.health import check_proxy_health
+from ansible_collections.kms.xks.plugins.module_utils._proxy.health import explain
+from ansible_collections.kms.xks.plugins.module_utils._proxy.health import key_managers_not_active
+from ansible_collections.kms.xks.plugins.module_utils._spec.proxy_health import validate_health_options
 
 KMS_OPERATIONS = ["KmsHealthCheck", "CreateCustomKeyStore", "UpdateCustomKeyStore", "ConnectCustomKeyStore"]
 
@@ -289,10 +288,9 @@ def main():
         required_one_of=[["xks_proxy_uri_path", "xks_proxy_configuration_file"], ["xks_proxy_authentication_credential", "xks_proxy_configuration_file"]],
     )
     # (AnsibleXksModule has already failed, naming them, if botocore or boto3 is missing.)
-    try:
-        uri_path, credential = health_check_inputs(module.params, module.add_secret)
-    except XksValidationError as e:
-        module.fail_json(msg=str(e))
+    uri_path, credential, errors = validate_health_options(module.params, module.add_secret)
+    if errors:
+        module.fail_json(msg=" ".join(errors))
 
     if not module.params["validate_certs"]:
         module.warn("validate_certs=false: the proxy's TLS certificate and host name are not verified (KMS always verifies them).")

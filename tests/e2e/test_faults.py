@@ -21,7 +21,7 @@ from testbed.kms import wait_for
 MODULE = "kms.xks.xks_keystore"
 STORE = "e2e-faults"
 OPERATIONS = ("DescribeCustomKeyStores", "UpdateCustomKeyStore", "ConnectCustomKeyStore")
-# What the module says about XKS_PROXY_NOT_REACHABLE (plugins/module_utils/_connection_errors.py) and how to recover.
+# What the module says about XKS_PROXY_NOT_REACHABLE (plugins/module_utils/_transformations/connection_errors.py) and how to recover.
 NOT_REACHABLE_HINT = "KMS cannot communicate with the XKS proxy"
 RECONNECT_HINT = "disconnect the key store and connect it again"
 

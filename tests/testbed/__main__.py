@@ -17,6 +17,10 @@ def _instance_address(text):
     return name, address
 
 
+def _regions(text):
+    return [region.strip() for region in text.split(",") if region.strip()]
+
+
 def _parser():
     parser = argparse.ArgumentParser(prog="python -m testbed", description="Run the kms.xks test bed (KMS emulator + XKS proxy).")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -43,7 +47,9 @@ def _parser():
     start_cmd.add_argument("--proxy-address", action="append", default=[], metavar="INSTANCE=ADDRESS", type=_instance_address,
                            help="listen on port 443 of ADDRESS for this proxy instance (repeatable; default: the first free "
                                 "addresses from %s)" % config.PROXY_ADDRESS_FIRST)
-    start_cmd.add_argument("--region", default=config.REGION, help="Region the proxy accepts signatures for (default %(default)s)")
+    start_cmd.add_argument("--region", default=config.REGION, help="the default Region, aws_region (default %(default)s)")
+    start_cmd.add_argument("--fleet-regions", type=_regions, default=None, metavar="R1,R2,...",
+                           help="the fleet's other Regions, whose signatures the proxies accept too (default %s)" % ",".join(config.FLEET_REGIONS[1:]))
     start_cmd.add_argument("--timeout", type=float, default=config.START_TIMEOUT, help="seconds to wait for the services (default %(default)s)")
     status_cmd.add_argument("--json", action="store_true", help="print the status as JSON")
     return parser
@@ -58,7 +64,7 @@ def main(argv=None):
                         health_timeout_ms=args.health_timeout_ms, emulator_port=args.emulator_port,
                         proxy_admin_port=args.proxy_admin_port, region=args.region, timeout=args.timeout,
                         consistency_delay=args.consistency_delay, quota_scale=args.quota_scale,
-                        proxy_addresses=dict(args.proxy_address))
+                        proxy_addresses=dict(args.proxy_address), regions=args.fleet_regions)
             # No secrets here: they are only in the 0600 state file.
             print("test bed started in %.1f s" % (time.monotonic() - began))
             print("  kms_endpoint_url    %s" % bed["kms_endpoint_url"])

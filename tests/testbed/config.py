@@ -19,6 +19,12 @@ REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 # Another account, the owner of the test bed's cross-account VPC endpoint services.
 OTHER_ACCOUNT_ID = "111122223333"
+# The fleet, as a platform team runs one: these accounts, each with FLEET_ROLE_NAME, which the hub
+# (the default account, whose dummy credentials any caller has) assumes with sts:AssumeRole; and
+# these Regions, the first the default one. The proxies accept signatures for every fleet Region.
+FLEET_ACCOUNTS = [ACCOUNT_ID, OTHER_ACCOUNT_ID, "444455556666", "777788889999"]
+FLEET_REGIONS = [REGION, "eu-west-1", "us-west-2", "ap-southeast-2", "eu-central-1"]
+FLEET_ROLE_NAME = "kms-xks-automation"
 DUMMY_AWS_ACCESS_KEY = "KMSXKSTESTBEDDUMMY"
 DUMMY_AWS_SECRET_KEY = "kms-xks-testbed-dummy-aws-secret"
 

@@ -18,10 +18,29 @@ THROTTLED_ATTEMPTS = 40
 MIN_POLL_INTERVAL = 0.34
 
 
-def kms_client(bed, region=None, retries=1):
+def kms_client(bed, region=None, retries=1, credentials=None):
+    """A KMS client of the emulator: the hub's dummy credentials, or `credentials` (e.g. fleet_credentials())."""
+    credentials = credentials or hub_credentials(bed)
     return boto3.client("kms", endpoint_url=bed["kms_endpoint_url"], region_name=region or bed["aws_region"],
-                        aws_access_key_id=bed["aws_access_key"], aws_secret_access_key=bed["aws_secret_key"],
-                        config=Config(retries={"total_max_attempts": retries, "mode": "standard"}))
+                        config=Config(retries={"total_max_attempts": retries, "mode": "standard"}), **credentials)
+
+
+def hub_credentials(bed):
+    """The test bed's dummy credentials: moto's default account, the fleet's hub."""
+    return {"aws_access_key_id": bed["aws_access_key"], "aws_secret_access_key": bed["aws_secret_key"]}
+
+
+def fleet_role_arn(bed, account):
+    return "arn:aws:iam::%s:role/%s" % (account, bed["aws_fleet_role_name"])
+
+
+def fleet_credentials(bed, account, session_name="testbed"):
+    """Temporary credentials of `account`'s fleet role, from sts:AssumeRole with the hub's credentials
+    (what a playbook does with amazon.aws.sts_assume_role)."""
+    sts = boto3.client("sts", endpoint_url=bed["kms_endpoint_url"], region_name=bed["aws_region"], **hub_credentials(bed))
+    found = sts.assume_role(RoleArn=fleet_role_arn(bed, account), RoleSessionName=session_name)["Credentials"]
+    return {"aws_access_key_id": found["AccessKeyId"], "aws_secret_access_key": found["SecretAccessKey"],
+            "aws_session_token": found["SessionToken"]}
 
 
 def api_credential(credential):

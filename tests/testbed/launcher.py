@@ -164,7 +164,13 @@ def _log_tail(path, lines=15):
         return "(no log)"
 
 
-def _layout(state_dir, bound, region):
+def fleet_regions(region, extra=None):
+    """The fleet's Regions: `region` (the default one) first, then `extra` (default: config's), once each."""
+    regions = [region] + list(config.FLEET_REGIONS[1:] if extra is None else extra)
+    return sorted(set(regions), key=regions.index)
+
+
+def _layout(state_dir, bound, region, regions):
     """Credentials, proxy instances and the public testbed.json document, for the sockets bound."""
     emulator_port = bound["emulator"].getsockname()[1]
     addresses = {name: address for name, (address, _claim) in bound["proxy_addresses"].items()}
@@ -178,6 +184,9 @@ def _layout(state_dir, bound, region):
         "aws_account_id": config.ACCOUNT_ID,
         "aws_access_key": config.DUMMY_AWS_ACCESS_KEY,
         "aws_secret_key": config.DUMMY_AWS_SECRET_KEY,
+        "aws_fleet_accounts": list(config.FLEET_ACCOUNTS),
+        "aws_fleet_regions": regions,
+        "aws_fleet_role_name": config.FLEET_ROLE_NAME,
         "xks_proxy_instances": sorted(config.PROXY_INSTANCES),
         "xks_host_map": {},
         "xks_unreachable_endpoint": "https://" + addresses[UNREACHABLE],
@@ -222,9 +231,15 @@ def _key_material(instances):
     return material
 
 
-def _spawn(state_dir, service, pass_fds):
+def child_env():
+    """The environment of a test-bed process started from here: ours, with the test bed importable."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (_TESTS_DIR, env.get("PYTHONPATH")) if p)
+    return env
+
+
+def _spawn(state_dir, service, pass_fds):
+    env = child_env()
     env["PYTHONUNBUFFERED"] = "1"
     # The child keeps its own copy of the log descriptor; ours can close at once. The service outlives
     # this call, so no `with` around Popen.
@@ -263,7 +278,7 @@ def _write_service_configs(state_dir, bound, instances, public, pem):
     """Each service's configuration, with the descriptors of the sockets it inherits."""
     _write_json(os.path.join(state_dir, KEY_MATERIAL_FILE), _key_material(instances))
     _write_json(os.path.join(state_dir, PROXY_CONFIG), {
-        "region": public["aws_region"], "admin_fd": bound["proxy_admin"].fileno(),
+        "regions": public["aws_fleet_regions"], "admin_fd": bound["proxy_admin"].fileno(),
         "claim_fds": [sock.fileno() for _address, sock in bound["proxy_addresses"].values()],
         "cert_file": pem["cert_file"], "key_file": pem["key_file"],
         "untrusted_cert_file": pem["untrusted_cert_file"], "untrusted_key_file": pem["untrusted_key_file"],
@@ -275,6 +290,7 @@ def _write_service_configs(state_dir, bound, instances, public, pem):
                      "health_timeout_ms": public["xks_health_timeout_ms"], "consistency_delay": public["xks_consistency_delay"],
                      "quota_scale": public["xks_quota_scale"], "ca_file": pem["ca_file"], "host_map": public["xks_host_map"],
                      "vpc_endpoint_services": vpc.registry(public["xks_vpc_endpoint_services"])},
+        "fleet": {"accounts": public["aws_fleet_accounts"], "role_name": public["aws_fleet_role_name"], "hub_account": public["aws_account_id"]},
     })
 
 
@@ -296,11 +312,12 @@ def _spawn_services(state_dir, bound):
 def start(state_dir, connect_delay=config.CONNECT_DELAY, disconnect_delay=config.DISCONNECT_DELAY,
           health_timeout_ms=config.HEALTH_TIMEOUT_MS, emulator_port=config.EMULATOR_PORT,
           proxy_admin_port=config.PROXY_ADMIN_PORT, region=config.REGION, timeout=config.START_TIMEOUT,
-          consistency_delay=config.CONSISTENCY_DELAY, quota_scale=config.QUOTA_SCALE, proxy_addresses=None):
+          proxy_addresses=None, consistency_delay=config.CONSISTENCY_DELAY, quota_scale=config.QUOTA_SCALE, regions=None):
     """Start both services in the background; return the testbed.json document once they answer.
 
     Ports 0 (the default) get free ones, and so do the proxy instances that `proxy_addresses`
-    ({instance: address}) does not name: several test beds can run at once.
+    ({instance: address}) does not name: several test beds can run at once. `regions`: the fleet's
+    Regions besides `region` (default: config.FLEET_REGIONS).
     """
     state_dir = os.path.abspath(state_dir)
     os.makedirs(state_dir, mode=0o700, exist_ok=True)
@@ -308,7 +325,7 @@ def start(state_dir, connect_delay=config.CONNECT_DELAY, disconnect_delay=config
         raise TestbedError("a test bed is already running from %s" % state_dir)
     bound = _bind(emulator_port or 0, proxy_admin_port or 0, dict(proxy_addresses or {}))
     try:
-        instances, public = _layout(state_dir, bound, region)
+        instances, public = _layout(state_dir, bound, region, fleet_regions(region, regions))
         public.update(xks_connect_delay=connect_delay, xks_disconnect_delay=disconnect_delay, xks_health_timeout_ms=health_timeout_ms,
                       xks_consistency_delay=consistency_delay, xks_quota_scale=quota_scale)
         pem = pki.make_pki(state_dir, _certificate_identities(public))

@@ -3,7 +3,8 @@
 emulator's calls to the proxy, and the tests' own), and the proxy's check of one (XKS spec Appendix A).
 
 KMS signs `host;x-amz-date` with service `kms-xks-proxy` and the key store's Region; a request
-more than five minutes off the proxy's clock fails authentication. Signing and checking compute the
+more than five minutes off the proxy's clock fails authentication. The proxy accepts the Regions it
+is configured for (the test bed's: every Region of its fleet). Signing and checking compute the
 signature the same way (botocore's canonical request, string to sign and signature), at the time the
 request names, so a test signs "six minutes ago" by passing `when`, without faking a clock.
 """
@@ -102,16 +103,16 @@ def _expected_signature(method, path, query, headers, body, auth, secret, amz_da
     return _signer_and_signature(request, auth["access_key_id"], secret, auth["region"], auth["service"], amz_date)[1]
 
 
-def verify(method, path, query, headers, body, secrets_by_key_id, region):
-    """Raise SigV4Error unless the request is signed by one of `secrets_by_key_id` for `region`.
+def verify(method, path, query, headers, body, secrets_by_key_id, regions):
+    """Raise SigV4Error unless the request is signed by one of `secrets_by_key_id` for one of `regions`.
 
     `headers` maps lower-case names to values. Returns the access key id that signed it.
     """
     auth = parse_authorization(headers.get("authorization"))
     if auth["service"] != SERVICE or auth["terminal"] != "aws4_request":
         raise SigV4Error("credential scope is not for %s" % SERVICE)
-    if auth["region"] != region:
-        raise SigV4Error("credential scope names another Region")
+    if auth["region"] not in regions:
+        raise SigV4Error("credential scope names a Region this proxy does not serve")
     if "host" not in auth["signed_headers"] or "x-amz-date" not in auth["signed_headers"]:
         raise SigV4Error("host and x-amz-date must be signed")
     amz_date = headers.get("x-amz-date", "")

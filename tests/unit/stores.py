@@ -13,6 +13,10 @@ are not (KMS wants access key IDs of A-Z and 2-7 only).
 import copy
 import datetime
 
+from ansible.module_utils.common import warnings as ansible_warnings
+
+from ansible_collections.kms.xks.tests.unit.fake_proxy import ADDRESSES
+
 STORE_ID = "cks-1234567890abcdef0"
 OTHER_ID = "cks-0fedcba0987654321"
 STORE_NAME = "ExampleXks"
@@ -20,9 +24,8 @@ CREATED = datetime.datetime(2026, 11, 28, 10, 0, 0, tzinfo=datetime.timezone.utc
 
 PUBLIC = "PUBLIC_ENDPOINT"
 VPC = "VPC_ENDPOINT_SERVICE"
-PUBLIC_ENDPOINT = "https://myproxy.xks.example.com"
-PRIVATE_ENDPOINT = "https://myproxy-private.xks.example.com"
-NEW_PUBLIC_ENDPOINT = "https://myproxy2.xks.example.com"
+# The endpoints are the unit tests' fake proxy (tests/unit/fake_proxy.py): a preflight reaches it.
+PUBLIC_ENDPOINT, PRIVATE_ENDPOINT, NEW_PUBLIC_ENDPOINT = ("https://%s" % address for address in ADDRESSES)
 URI_PATH = "/example-prefix/kms/xks/v1"
 PLAIN_PATH = "/kms/xks/v1"
 VPC_SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-example"
@@ -91,6 +94,13 @@ def credential(access_key_id=ACCESS_KEY_ID, secret=SECRET):
 def api_credential(access_key_id=ACCESS_KEY_ID, secret=SECRET):
     """The XksProxyAuthenticationCredential parameter."""
     return {"AccessKeyId": access_key_id, "RawSecretAccessKey": secret}
+
+
+def configuration_document(uri_path=URI_PATH, access_key_id=ACCESS_KEY_ID, secret=SECRET, **changes):
+    """The JSON document of a proxy configuration file, as the KMS console accepts it (``changes`` replace or add keys)."""
+    document = {"XksProxyUriPath": uri_path, "XksProxyAuthenticationCredential": api_credential(access_key_id, secret)}
+    document.update(changes)
+    return document
 
 
 def create_args(**overrides):
@@ -248,3 +258,9 @@ def neighbours():
         store(store_id="cks-%017d" % number, name="Other%d" % number, endpoint="https://proxy%d.xks.example.com" % number, path=PLAIN_PATH)
         for number in range(1, 9)
     ]
+
+
+def forget_earlier_warnings():
+    """Warnings and deprecations are process-wide in ansible-core: without this, a run would report an earlier run's."""
+    for name in ("_global_warnings", "_global_deprecations"):
+        getattr(ansible_warnings, name).clear()

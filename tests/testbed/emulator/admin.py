@@ -13,7 +13,8 @@ Admin routes (JSON in, JSON out):
   POST /_testbed/faults/clear                disarm all
   POST /_testbed/keys/purge-pending-deletion end the waiting period of keys pending deletion
   POST /_testbed/stores/health-check         KMS's periodic GetHealthStatus of {"custom_key_store_id"}, now
-  POST /_testbed/reset                       no stores, no keys, no faults, start settings, empty call log
+  POST /_testbed/reset                       no stores, no keys, no faults, start settings, empty call log;
+                                             the fleet's identities (IAM, STS) stay
 """
 
 import io
@@ -64,6 +65,16 @@ def _all_kms_backends():
         yield from list(account_backends.values())
 
 
+def _reset_kms_only():
+    """Empty every account's and Region's KMS backend, and nothing else.
+
+    (kms_backends.reset() is moto's class-wide reset: it would wipe IAM and STS too, so that the
+    temporary keys of assumed roles fell back to the default account.)
+    """
+    for backend in _all_kms_backends():
+        backend.reset()
+
+
 class AdminActions(object):
     def health(self, body):
         return {"status": "ok"}
@@ -111,7 +122,7 @@ class AdminActions(object):
         FAULTS.clear()
         SETTINGS.reset()
         QUOTAS.clear()
-        kms_backends.reset()
+        _reset_kms_only()
         CALLS.clear()
         return {"status": "ok"}
 
@@ -157,15 +168,16 @@ class TestbedMiddleware(object):
         store_id, store_name = request.get("CustomKeyStoreId"), request.get("CustomKeyStoreName")
         refused = gate.refusal(environ, raw)
         if refused:
-            CALLS.call(operation, arrived, int(refused.status.split(" ", 1)[0]), store_id, store_name)
+            CALLS.call(operation, arrived, int(refused.status.split(" ", 1)[0]), store_id, store_name, caller=gate.caller(environ))
             return _kms_error(start_response, refused.status, refused.error_type, refused.message)
+        who = gate.caller(environ)
         fault = FAULTS.take(operation, HTTP_FAULTS)
         if fault:
-            CALLS.call(operation, arrived, _FAULT_STATUS[fault["fault"]], store_id, store_name)
+            CALLS.call(operation, arrived, _FAULT_STATUS[fault["fault"]], store_id, store_name, caller=who)
             return self._fault(environ, start_response, fault)
-        if not QUOTAS.allow(*gate.caller(environ), operation):
+        if not QUOTAS.allow(*who, operation):
             sys.stderr.write("testbed: %s throttled (KMS request quota)\n" % operation)
-            CALLS.call(operation, arrived, 400, store_id, store_name)
+            CALLS.call(operation, arrived, 400, store_id, store_name, caller=who)
             return _kms_error(start_response, "400 Bad Request", "ThrottlingException", "Rate exceeded")
         statuses = []
 
@@ -184,7 +196,7 @@ class TestbedMiddleware(object):
             store_id = store_id or document.get("CustomKeyStoreId")
             if operation == "DescribeCustomKeyStores" and "CustomKeyStores" in document:
                 states = {entry["CustomKeyStoreId"]: entry["ConnectionState"] for entry in document["CustomKeyStores"]}
-        CALLS.call(operation, arrived, statuses[0] if statuses else None, store_id, store_name, states)
+        CALLS.call(operation, arrived, statuses[0] if statuses else None, store_id, store_name, states, caller=who)
         return answer
 
     def _admin(self, environ, start_response, route):

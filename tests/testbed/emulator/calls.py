@@ -3,7 +3,8 @@
 
 A call is one HTTP request to a KMS action (each attempt of a retrying client counts):
   {"operation", "time" (epoch seconds, on arrival), "status" (HTTP status; None when a fault dropped
-   the connection)[, "custom_key_store_id"][, "custom_key_store_name"][, "connection_states"]}
+   the connection), "account_id", "region" (the caller's: moto's account for the access key, the
+   signing Region)[, "custom_key_store_id"][, "custom_key_store_name"][, "connection_states"]}
 custom_key_store_id is the request's, or the one CreateCustomKeyStore returned; connection_states
 ({id: ConnectionState}) is what a DescribeCustomKeyStores answer showed.
 A transition is a ConnectionState a store entered: {"state", "time"}, per store id, oldest first.
@@ -23,8 +24,8 @@ class CallLog(object):
         self._calls = collections.deque(maxlen=MAX_CALLS)
         self._transitions = {}
 
-    def call(self, operation, started, status, store_id=None, store_name=None, states=None):
-        entry = {"operation": operation, "time": started, "status": status}
+    def call(self, operation, started, status, store_id=None, store_name=None, states=None, caller=(None, None)):
+        entry = {"operation": operation, "time": started, "status": status, "account_id": caller[0], "region": caller[1]}
         if store_id:
             entry["custom_key_store_id"] = store_id
         if store_name:

@@ -4,15 +4,18 @@
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
+from . import fleet as fleet_identities
 from .admin import TestbedMiddleware
 from .patch import install
 from .settings import SETTINGS
 
 
-def make_emulator(host, fd, settings=None):
+def make_emulator(host, fd, settings=None, fleet=None):
     """A threaded werkzeug server on the listening socket `fd` (bound by the launcher); `settings` are
-    keyword arguments of Settings.configure()."""
+    keyword arguments of Settings.configure(), `fleet` those of fleet.install()."""
     install()
     SETTINGS.configure(**(settings or {}))
+    if fleet:
+        fleet_identities.install(**fleet)
     app = TestbedMiddleware(DomainDispatcherApplication(create_backend_app))
     return make_server(host, 0, app, threaded=True, request_handler=MotoRequestHandler, fd=fd)

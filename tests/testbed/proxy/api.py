@@ -108,16 +108,17 @@ def _answer(state, instance_name, faults, match, body):
         return error_reply(exc.error_name, exc.message)
 
 
-def handle(state, instance_name, region, method, path, query, headers, body):
+def handle(state, instance_name, regions, method, path, query, headers, body):
     """Answer one request to `instance_name`; returns (Reply, log entry). `headers` has lower-case names."""
     faults = state.faults(instance_name)
     match = _API_PATH.match(path)
-    entry = {"time": time.time(), "method": method, "path": path, "access_key_id": None, "signed_headers": None,
+    entry = {"time": time.time(), "method": method, "path": path, "access_key_id": None, "signed_headers": None, "signing_region": None,
              "xks_operation": XKS_OPERATIONS[_operation_of(match)] if match else None,
              "external_key_id": match.group("key_id") if match else None}
     entry.update(_request_metadata(body))
     try:
-        entry["signed_headers"] = parse_authorization(headers.get("authorization"))["signed_headers"]
+        auth = parse_authorization(headers.get("authorization"))
+        entry["signed_headers"], entry["signing_region"] = auth["signed_headers"], auth["region"]
     except SigV4Error:
         pass
 
@@ -135,7 +136,7 @@ def handle(state, instance_name, region, method, path, query, headers, body):
     if faults["wrong_path"] or secrets is None:
         return done(error_reply("InvalidUriPathException", "No external key store is configured at this URI path"))
     try:
-        entry["access_key_id"] = verify(method, path, query, headers, body, secrets, region)
+        entry["access_key_id"] = verify(method, path, query, headers, body, secrets, regions)
     except SigV4Error as exc:
         return done(error_reply("AuthenticationFailedException", "Request authentication failed"), str(exc))
     return done(_answer(state, instance_name, faults, match, body))

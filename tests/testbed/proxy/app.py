@@ -19,7 +19,8 @@ def _read_key_material(path):
 class XksProxy(object):
     def __init__(self, config):
         """`config`: the proxy section written by the launcher (see launcher.proxy_config)."""
-        self.region = config["region"]
+        # The Regions whose signatures it accepts: KMS signs for the key store's Region.
+        self.regions = frozenset(config["regions"])
         self.state = ProxyState(config["instances"], _read_key_material(config["key_material_file"]))
         self._trusted = server_tls_context(config["cert_file"], config["key_file"])
         self._untrusted = server_tls_context(config["untrusted_cert_file"], config["untrusted_key_file"])

@@ -73,7 +73,7 @@ class XksRequestHandler(http.server.BaseHTTPRequestHandler):
         delay = proxy.state.faults(self.server.instance_name)["slow_ms"]
         if delay:
             time.sleep(delay / 1000.0)
-        reply, entry = api.handle(proxy.state, self.server.instance_name, proxy.region, self.command, url.path, url.query, headers, body)
+        reply, entry = api.handle(proxy.state, self.server.instance_name, proxy.regions, self.command, url.path, url.query, headers, body)
         proxy.state.record(self.server.instance_name, entry)
         self.send_response(reply.status)
         for name, value in reply.headers.items():

@@ -12,7 +12,8 @@ import threading
 
 import pytest
 
-from ansible_collections.kms.xks.plugins.module_utils import _validation as v
+from ansible_collections.kms.xks.plugins.module_utils._common.errors import XksValidationError
+from ansible_collections.kms.xks.plugins.module_utils._spec import config_file
 from ansible_collections.kms.xks.tests.unit import stores as s
 
 GOOD = {
@@ -27,8 +28,8 @@ def read_within(path, seconds=5):
 
     def target():
         try:
-            outcome["result"] = v.read_proxy_configuration_file(str(path))
-        except v.XksValidationError as e:
+            outcome["result"] = config_file.read_proxy_configuration_file(str(path))
+        except XksValidationError as e:
             outcome["error"] = str(e)
 
     thread = threading.Thread(target=target, daemon=True)
@@ -79,7 +80,7 @@ def test_a_directory_fails(tmp_path):
 
 def test_a_file_over_64_kib_fails_without_being_parsed(tmp_path):
     path = tmp_path / "big.json"
-    document = dict(GOOD, padding="x" * v.CONFIG_FILE_MAX_BYTES)
+    document = dict(GOOD, padding="x" * config_file.CONFIG_FILE_MAX_BYTES)
     path.write_text(json.dumps(document), encoding="utf-8")
 
     _result, error = read_within(path)
@@ -91,8 +92,8 @@ def test_a_file_over_64_kib_fails_without_being_parsed(tmp_path):
 def test_a_file_of_exactly_64_kib_is_read(tmp_path):
     path = tmp_path / "full.json"
     text = json.dumps(GOOD)
-    path.write_text(text[:-1] + " " * (v.CONFIG_FILE_MAX_BYTES - len(text)) + "}", encoding="utf-8")
-    assert path.stat().st_size == v.CONFIG_FILE_MAX_BYTES
+    path.write_text(text[:-1] + " " * (config_file.CONFIG_FILE_MAX_BYTES - len(text)) + "}", encoding="utf-8")
+    assert path.stat().st_size == config_file.CONFIG_FILE_MAX_BYTES
 
     assert read_within(path)[0] == (s.URI_PATH, s.credential())
 
@@ -116,8 +117,8 @@ def test_an_access_key_id_that_is_the_secret_is_not_shown():
     swapped = json.dumps({"XksProxyUriPath": s.URI_PATH,
                           "XksProxyAuthenticationCredential": {"AccessKeyId": s.SECRET, "RawSecretAccessKey": s.ACCESS_KEY_ID}})
 
-    with pytest.raises(v.XksValidationError) as raised:
-        v.parse_proxy_configuration(swapped)
+    with pytest.raises(XksValidationError) as raised:
+        config_file.parse_proxy_configuration(swapped)
 
     assert "AccessKeyId" in str(raised.value)
     assert not s.leaked_pieces(str(raised.value), s.SECRET)

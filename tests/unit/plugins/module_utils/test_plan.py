@@ -3,12 +3,12 @@
 # Copyright: Contributors to the kms.xks project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""module_utils/_plan.py: the actions for each connection state and edit, the exact update parameters,
+"""module_utils/_plan/keystore.py: the actions for each connection state and edit, the exact update parameters,
 and the entry KMS will report."""
 
 import pytest
 
-from ansible_collections.kms.xks.plugins.module_utils import _plan as plan
+from ansible_collections.kms.xks.plugins.module_utils._plan import keystore as plan
 from ansible_collections.kms.xks.tests.unit import stores as s
 
 ONLINE = {"XksProxyUriPath": s.PLAIN_PATH}
@@ -131,3 +131,21 @@ def test_predict_created_entry_has_no_secret():
     assert predicted == expected
     assert not s.leaked_pieces(repr(predicted), s.SECRET)
     assert "XksProxyVpcEndpointServiceOwner" not in params
+
+
+@pytest.mark.parametrize("state, params, connection_state, final_state, outage, failed_override", [
+    ("CONNECTED", {"xks_proxy_uri_endpoint": s.NEW_PUBLIC_ENDPOINT}, None, "CONNECTED", True, False),
+    ("CONNECTED", {"xks_proxy_uri_endpoint": s.NEW_PUBLIC_ENDPOINT}, "disconnected", "DISCONNECTED", True, False),
+    ("CONNECTING", {"xks_proxy_uri_path": s.PLAIN_PATH}, None, "CONNECTED", False, False),
+    ("FAILED", {"xks_proxy_uri_path": s.PLAIN_PATH}, None, "DISCONNECTED", False, True),
+    ("FAILED", {}, None, "FAILED", False, False),
+])
+def test_plan_decides_final_state_and_outage(state, params, connection_state, final_state, outage, failed_override):
+    entry = s.store(state=state)
+    edit = plan.Plan(entry, params, "on_change", connection_state)
+
+    assert edit.final_state == final_state
+    assert edit.prediction["ConnectionState"] == final_state
+    assert edit.outage is outage
+    assert edit.disconnects_failed_store is failed_override
+    assert edit.proxy_target == (params.get("xks_proxy_uri_endpoint", s.PUBLIC_ENDPOINT), params.get("xks_proxy_uri_path", s.URI_PATH))

@@ -18,20 +18,22 @@ from hypothesis import given  # noqa: E402
 from hypothesis import settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from ansible_collections.kms.xks.plugins.module_utils import _validation as validation  # noqa: E402
+from ansible_collections.kms.xks.plugins.module_utils._common.errors import XksValidationError  # noqa: E402
+from ansible_collections.kms.xks.plugins.module_utils._spec import config_file  # noqa: E402
+from ansible_collections.kms.xks.plugins.module_utils._spec import fields  # noqa: E402
 
 MODEL = botocore_session.get_session().get_service_model("kms")
 
 # Our rule for each shape of the model that an option of xks_keystore is sent as.
 FIELDS = {
-    "CustomKeyStoreNameType": (validation.NAME_RULE, False),
-    "CustomKeyStoreIdType": (validation.ID_RULE, False),
-    "XksProxyUriEndpointType": (validation.ENDPOINT_RULE, False),
-    "XksProxyUriPathType": (validation.URI_PATH_RULE, False),
-    "XksProxyVpcEndpointServiceNameType": (validation.VPC_ENDPOINT_SERVICE_NAME_RULE, False),
-    "AccountIdType": (validation.ACCOUNT_ID_RULE, False),
-    "XksProxyAuthenticationAccessKeyIdType": (validation.ACCESS_KEY_ID_RULE, False),
-    "XksProxyAuthenticationRawSecretAccessKeyType": (validation.SECRET_RULE, True),
+    "CustomKeyStoreNameType": (fields.NAME_RULE, False),
+    "CustomKeyStoreIdType": (fields.ID_RULE, False),
+    "XksProxyUriEndpointType": (fields.ENDPOINT_RULE, False),
+    "XksProxyUriPathType": (fields.URI_PATH_RULE, False),
+    "XksProxyVpcEndpointServiceNameType": (fields.VPC_ENDPOINT_SERVICE_NAME_RULE, False),
+    "AccountIdType": (fields.ACCOUNT_ID_RULE, False),
+    "XksProxyAuthenticationAccessKeyIdType": (fields.ACCESS_KEY_ID_RULE, False),
+    "XksProxyAuthenticationRawSecretAccessKeyType": (fields.SECRET_RULE, True),
 }
 SETTINGS = settings(max_examples=100, deadline=None)
 
@@ -66,12 +68,12 @@ def test_rules_match_the_model_bounds(shape_name):
 @pytest.mark.parametrize("shape_name", sorted(FIELDS))
 def test_validator_agrees_with_the_model(shape_name):
     rule, secret = FIELDS[shape_name]
-    checker = validation.check_endpoint if rule is validation.ENDPOINT_RULE else None
+    checker = fields.check_endpoint if rule is fields.ENDPOINT_RULE else None
 
     @SETTINGS
     @given(candidates(shape_name))
     def check(value):
-        message = checker("option", value) if checker else validation.check_value("option", value, rule, secret=secret)
+        message = checker("option", value) if checker else fields.check_value("option", value, rule, secret=secret)
         assert (message is None) == model_accepts(shape_name, value), (value, message)
         if message is not None:
             assert message.startswith("option")
@@ -88,8 +90,8 @@ SECRET_CHARS = st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV
 @given(st.text(max_size=400))
 def test_configuration_parser_never_crashes_on_text(text):
     try:
-        uri_path, credential = validation.parse_proxy_configuration(text)
-    except validation.XksValidationError as e:
+        uri_path, credential = config_file.parse_proxy_configuration(text)
+    except XksValidationError as e:
         assert "xks_proxy_configuration_file" in str(e)
     else:
         assert model_accepts("XksProxyUriPathType", uri_path)
@@ -120,8 +122,8 @@ def test_configuration_parser_on_documents(uri_path, access_key_id, secret, extr
         and model_accepts("XksProxyAuthenticationRawSecretAccessKeyType", secret)
     )
     try:
-        parsed = validation.parse_proxy_configuration(json.dumps(document))
-    except validation.XksValidationError as e:
+        parsed = config_file.parse_proxy_configuration(json.dumps(document))
+    except XksValidationError as e:
         assert not valid
         # Everything the message may name but the secret itself (key names included).
         others = json.dumps(dict(document, XksProxyAuthenticationCredential={"AccessKeyId": access_key_id, "RawSecretAccessKey": None}))
@@ -176,9 +178,9 @@ def invalid_values(shape_name):
 
 def check(shape_name, value):
     rule, secret = FIELDS[shape_name]
-    if rule is validation.ENDPOINT_RULE:
-        return validation.check_endpoint("option", value)
-    return validation.check_value("option", value, rule, secret=secret)
+    if rule is fields.ENDPOINT_RULE:
+        return fields.check_endpoint("option", value)
+    return fields.check_value("option", value, rule, secret=secret)
 
 
 @pytest.mark.parametrize("shape_name", sorted(FIELDS))
@@ -226,7 +228,7 @@ def test_each_endpoint_mistake_is_named(values, phrase):
     @SETTINGS
     @given(values)
     def run(value):
-        message = validation.check_endpoint("xks_proxy_uri_endpoint", value)
+        message = fields.check_endpoint("xks_proxy_uri_endpoint", value)
         assert message is not None and message.startswith("xks_proxy_uri_endpoint") and phrase in message, (value, message)
 
     run()
@@ -237,7 +239,7 @@ def test_each_endpoint_mistake_is_named(values, phrase):
 def test_user_info_is_named_and_never_shown(host, user, password, suffix, scheme):
     endpoint = "%s://%s:%s@%s%s" % (scheme, user, password, host, suffix)
 
-    message = validation.check_endpoint("xks_proxy_uri_endpoint", endpoint)
+    message = fields.check_endpoint("xks_proxy_uri_endpoint", endpoint)
 
     assert message.startswith("xks_proxy_uri_endpoint: the value given")
     assert user not in message and password not in message

@@ -11,8 +11,8 @@ import datetime
 
 import pytest
 
-from ansible_collections.kms.xks.plugins.module_utils import _proxy_client as pc
-from ansible_collections.kms.xks.plugins.module_utils._waiter import poll_sleep
+from ansible_collections.kms.xks.plugins.module_utils._proxy import client as pc
+from ansible_collections.kms.xks.plugins.module_utils._api.waiter import poll_sleep
 from ansible_collections.kms.xks.plugins.modules.xks_keystore import main
 from ansible_collections.kms.xks.tests.unit import stores as s
 
@@ -117,12 +117,12 @@ def test_an_online_edit_makes_no_uniqueness_check(run_module):
 
 @pytest.mark.parametrize("mode, outcome, answer, expected", [
     pytest.param("auto", pc.HEALTHY, None, "ok", id="ok"),
-    pytest.param("auto", pc.UNREACHABLE, "Cannot reach the proxy.", "warned", id="warned"),
+    pytest.param("auto", pc.UNREACHABLE, "Cannot reach the proxy at %s" % s.NEW_PUBLIC_ENDPOINT, "warned", id="warned"),
     pytest.param("never", pc.HEALTHY, None, "skipped", id="skipped"),
 ])
 def test_the_result_carries_the_preflight_verdict(run_module, preflight_proxy, clock, mode, outcome, answer, expected):
     if answer:
-        preflight_proxy.answer(outcome, answer)
+        preflight_proxy.answer(outcome)
     s.expect_lookup(run_module, s.store())
     s.expect_account_stores(run_module, s.store())
     s.expect_disconnect(run_module, s.store())
@@ -138,7 +138,7 @@ def test_the_result_carries_the_preflight_verdict(run_module, preflight_proxy, c
 
 
 def test_a_definite_no_from_the_proxy_is_the_refused_verdict(run_module, preflight_proxy):
-    preflight_proxy.answer(pc.CREDENTIAL_REJECTED, "The proxy rejected the credential.")
+    preflight_proxy.answer(pc.CREDENTIAL_REJECTED)
     s.expect_lookup(run_module, s.store())
     s.expect_account_stores(run_module, s.store())
 

@@ -5,16 +5,18 @@
 
 """preflight through xks_keystore: before an edit disconnects a connected store, the proxy is asked
 with the new values; a definite "no" aborts before the outage, an unreachable proxy warns (auto) or
-fails (always). The ``preflight_proxy`` fixture stands in for get_health_status."""
+fails (always). The ``preflight_proxy`` fixture scripts the unit tests' fake proxy, which the new endpoint reaches."""
+
+import json
 
 import pytest
 
-from ansible_collections.kms.xks.plugins.module_utils import _proxy_client as pc
+from ansible_collections.kms.xks.plugins.module_utils._proxy import client as pc
 from ansible_collections.kms.xks.plugins.modules.xks_keystore import main
 from ansible_collections.kms.xks.tests.unit import stores as s
 
 EDIT = {"id": s.STORE_ID, "xks_proxy_uri_endpoint": s.NEW_PUBLIC_ENDPOINT, "xks_proxy_authentication_credential": s.credential()}
-WHERE = "https://myproxy2.xks.example.com/example-prefix/kms/xks/v1/health"
+WHERE = s.NEW_PUBLIC_ENDPOINT + s.URI_PATH + "/health"
 
 DEFINITE = [
     pytest.param(pc.CREDENTIAL_REJECTED, "The proxy at %s rejected the credential (401 AuthenticationFailedException)." % WHERE, id="credential-rejected"),
@@ -25,7 +27,8 @@ DEFINITE = [
 INDEFINITE = [
     pytest.param(pc.UNREACHABLE, "Cannot reach the proxy at %s: Connection refused." % WHERE, id="unreachable"),
     pytest.param(pc.TIMED_OUT, "The proxy at %s did not answer within 10.0 seconds." % WHERE, id="timed-out"),
-    pytest.param(pc.TLS_ERROR, "TLS with the proxy at %s failed: CERTIFICATE_VERIFY_FAILED." % WHERE, id="tls-error"),
+    pytest.param(pc.TLS_ERROR, "TLS with the proxy at %s failed: CERTIFICATE_VERIFY_FAILED (IP address mismatch, certificate is not valid for '%s'.)."
+                 % (WHERE, s.NEW_PUBLIC_ENDPOINT[len("https://"):]), id="tls-error"),
     pytest.param(pc.PROXY_ERROR, "The proxy at %s answered HTTP 503." % WHERE, id="proxy-error"),
 ]
 
@@ -65,7 +68,7 @@ def test_a_healthy_proxy_lets_the_edit_go_on(run_module, preflight_proxy, mode, 
 @pytest.mark.parametrize("mode", ["auto", "always"])
 @pytest.mark.parametrize("check_mode", [False, True])
 def test_a_definite_no_aborts_before_the_disconnect(run_module, preflight_proxy, outcome, message, mode, check_mode):
-    preflight_proxy.answer(outcome, message)
+    preflight_proxy.answer(outcome)
     expect_lookup_of_connected_store(run_module)
 
     result = run_module(main, dict(EDIT, preflight=mode), check_mode=check_mode)
@@ -81,7 +84,7 @@ def test_a_definite_no_aborts_before_the_disconnect(run_module, preflight_proxy,
 
 @pytest.mark.parametrize("outcome, message", INDEFINITE)
 def test_an_unreachable_proxy_only_warns_under_auto(run_module, preflight_proxy, outcome, message):
-    preflight_proxy.answer(outcome, message)
+    preflight_proxy.answer(outcome)
     expect_lookup_of_connected_store(run_module)
     expect_offline_edit(run_module)
 
@@ -95,7 +98,7 @@ def test_an_unreachable_proxy_only_warns_under_auto(run_module, preflight_proxy,
 
 @pytest.mark.parametrize("outcome, message", INDEFINITE)
 def test_an_unreachable_proxy_fails_under_always(run_module, preflight_proxy, outcome, message):
-    preflight_proxy.answer(outcome, message)
+    preflight_proxy.answer(outcome)
     expect_lookup_of_connected_store(run_module)
 
     result = run_module(main, dict(EDIT, preflight="always"))
@@ -128,7 +131,7 @@ def test_without_a_credential_preflight_cannot_sign(run_module, preflight_proxy,
 
 
 def test_never_skips_the_check_even_when_the_proxy_would_say_no(run_module, preflight_proxy):
-    preflight_proxy.answer(pc.CREDENTIAL_REJECTED, "rejected")
+    preflight_proxy.answer(pc.CREDENTIAL_REJECTED)
     expect_lookup_of_connected_store(run_module)
     expect_offline_edit(run_module)
 
@@ -140,11 +143,8 @@ def test_never_skips_the_check_even_when_the_proxy_would_say_no(run_module, pref
 
 def test_the_check_uses_the_new_path_and_credential_of_the_configuration_file(run_module, preflight_proxy, tmp_path):
     config = tmp_path / "proxy.json"
-    config.write_text(
-        '{"XksProxyUriPath": "%s", "XksProxyAuthenticationCredential": {"AccessKeyId": "%s", "RawSecretAccessKey": "%s"}}'
-        % (s.PLAIN_PATH, s.NEW_ACCESS_KEY_ID, s.NEW_SECRET)
-    )
-    preflight_proxy.answer(pc.WRONG_PATH, "The proxy does not serve this URI path.")
+    config.write_text(json.dumps(s.configuration_document(s.PLAIN_PATH, s.NEW_ACCESS_KEY_ID, s.NEW_SECRET)))
+    preflight_proxy.answer(pc.WRONG_PATH)
     expect_lookup_of_connected_store(run_module)
 
     result = run_module(main, {"id": s.STORE_ID, "xks_proxy_uri_endpoint": s.NEW_PUBLIC_ENDPOINT, "xks_proxy_configuration_file": str(config)})
@@ -162,7 +162,7 @@ def test_the_check_uses_the_new_path_and_credential_of_the_configuration_file(ru
     pytest.param(s.store(), {"xks_proxy_uri_endpoint": s.NEW_PUBLIC_ENDPOINT, "connection_state": "disconnected"}, id="asked-to-stay-disconnected"),
 ])
 def test_no_preflight_when_the_edit_causes_no_outage(run_module, preflight_proxy, before, args):
-    preflight_proxy.answer(pc.CREDENTIAL_REJECTED, "rejected")
+    preflight_proxy.answer(pc.CREDENTIAL_REJECTED)
     s.expect_lookup(run_module, before)
     if args.get("connection_state") == "disconnected":
         s.expect_account_stores(run_module, before)  # the store is disconnected for the edit: KMS's refusals are checked first

@@ -8,7 +8,7 @@ succeeds; other errors are not retried and fail the run with their code."""
 
 import pytest
 
-from ansible_collections.kms.xks.plugins.module_utils import _waiter
+from ansible_collections.kms.xks.plugins.module_utils._api import waiter as _waiter
 from ansible_collections.kms.xks.plugins.modules.xks_keystore import main
 from ansible_collections.kms.xks.tests.unit import stores as s
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 
 from ansible.module_utils.common.validation import check_type_dict
 
-from ansible_collections.kms.xks.plugins.module_utils._validation import ACCESS_KEY_ID_RULE
-from ansible_collections.kms.xks.plugins.module_utils._validation import check_value
+from ansible_collections.kms.xks.plugins.module_utils._spec.fields import ACCESS_KEY_ID_RULE
+from ansible_collections.kms.xks.plugins.module_utils._spec.fields import check_value
 
 CREDENTIAL_OPTIONS = ("xks_proxy_authentication_credential",)
 # The one member of a credential that is not secret: KMS reports it, results and diffs show it.

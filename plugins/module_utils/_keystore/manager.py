@@ -8,48 +8,42 @@ disconnect or delete it; predict the result in check mode; restore the connectio
 
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_id
 
-from ansible_collections.kms.xks.plugins.module_utils._common import BOTOCORE_FOR_VPC_ENDPOINT_SERVICE_OWNER
-from ansible_collections.kms.xks.plugins.module_utils._connection_errors import connection_error_hint
-from ansible_collections.kms.xks.plugins.module_utils._errors import AnsibleXksError
-from ansible_collections.kms.xks.plugins.module_utils._errors import error_code
-from ansible_collections.kms.xks.plugins.module_utils._keystore_api import EXTERNAL_KEY_STORE
-from ansible_collections.kms.xks.plugins.module_utils._keystore_api import connect_key_store
-from ansible_collections.kms.xks.plugins.module_utils._keystore_api import create_key_store
-from ansible_collections.kms.xks.plugins.module_utils._keystore_api import delete_key_store
-from ansible_collections.kms.xks.plugins.module_utils._keystore_api import describe_key_store
-from ansible_collections.kms.xks.plugins.module_utils._keystore_api import disconnect_key_store
-from ansible_collections.kms.xks.plugins.module_utils._keystore_api import list_key_stores
-from ansible_collections.kms.xks.plugins.module_utils._keystore_api import normalize_key_store
-from ansible_collections.kms.xks.plugins.module_utils._keystore_api import update_key_store
-from ansible_collections.kms.xks.plugins.module_utils._plan import CREDENTIAL_OPTION
-from ansible_collections.kms.xks.plugins.module_utils._plan import PROPERTIES
-from ansible_collections.kms.xks.plugins.module_utils._plan import SETTLED_STATE
-from ansible_collections.kms.xks.plugins.module_utils._plan import PlanError
-from ansible_collections.kms.xks.plugins.module_utils._plan import create_parameters
-from ansible_collections.kms.xks.plugins.module_utils._plan import goal_state
-from ansible_collections.kms.xks.plugins.module_utils._plan import offline_options
-from ansible_collections.kms.xks.plugins.module_utils._plan import plan_actions
-from ansible_collections.kms.xks.plugins.module_utils._plan import predict_created_entry
-from ansible_collections.kms.xks.plugins.module_utils._plan import predict_entry
-from ansible_collections.kms.xks.plugins.module_utils._plan import lost_updates
-from ansible_collections.kms.xks.plugins.module_utils._plan import uniqueness_conflict
-from ansible_collections.kms.xks.plugins.module_utils._plan import update_parameters
-from ansible_collections.kms.xks.plugins.module_utils._preflight import preflight
-from ansible_collections.kms.xks.plugins.module_utils._validation import XksValidationError
-from ansible_collections.kms.xks.plugins.module_utils._validation import name_warnings
-from ansible_collections.kms.xks.plugins.module_utils._validation import proxy_path_and_credential
-from ansible_collections.kms.xks.plugins.module_utils._validation import validate_create
-from ansible_collections.kms.xks.plugins.module_utils._validation import validate_keystore_options
-from ansible_collections.kms.xks.plugins.module_utils._validation import CONNECTIVITY_VPC
-from ansible_collections.kms.xks.plugins.module_utils._waiter import CONNECTED
-from ansible_collections.kms.xks.plugins.module_utils._waiter import CONNECTING
-from ansible_collections.kms.xks.plugins.module_utils._waiter import DISCONNECTED
-from ansible_collections.kms.xks.plugins.module_utils._waiter import DISCONNECTING
-from ansible_collections.kms.xks.plugins.module_utils._waiter import FAILED
-from ansible_collections.kms.xks.plugins.module_utils._waiter import Timeline
-from ansible_collections.kms.xks.plugins.module_utils._waiter import WaitTimeoutError
-from ansible_collections.kms.xks.plugins.module_utils._waiter import wait_for_settled
-from ansible_collections.kms.xks.plugins.module_utils._waiter import wait_for_state
+from ansible_collections.kms.xks.plugins.module_utils._common.collection import BOTOCORE_FOR_VPC_ENDPOINT_SERVICE_OWNER
+from ansible_collections.kms.xks.plugins.module_utils._transformations.connection_errors import connection_error_hint
+from ansible_collections.kms.xks.plugins.module_utils._common.errors import AnsibleXksError
+from ansible_collections.kms.xks.plugins.module_utils._common.errors import error_code
+from ansible_collections.kms.xks.plugins.module_utils._common.states import EXTERNAL_KEY_STORE
+from ansible_collections.kms.xks.plugins.module_utils._api.keystore import connect_key_store
+from ansible_collections.kms.xks.plugins.module_utils._api.keystore import create_key_store
+from ansible_collections.kms.xks.plugins.module_utils._api.keystore import delete_key_store
+from ansible_collections.kms.xks.plugins.module_utils._api.keystore import describe_key_store
+from ansible_collections.kms.xks.plugins.module_utils._api.keystore import disconnect_key_store
+from ansible_collections.kms.xks.plugins.module_utils._api.keystore import list_key_stores
+from ansible_collections.kms.xks.plugins.module_utils._transformations.keystore import normalize_key_store
+from ansible_collections.kms.xks.plugins.module_utils._api.keystore import update_key_store
+from ansible_collections.kms.xks.plugins.module_utils._plan.keystore import CREDENTIAL_OPTION
+from ansible_collections.kms.xks.plugins.module_utils._plan.keystore import PROPERTIES
+from ansible_collections.kms.xks.plugins.module_utils._plan.keystore import CreatePlan
+from ansible_collections.kms.xks.plugins.module_utils._plan.keystore import DeletePlan
+from ansible_collections.kms.xks.plugins.module_utils._plan.keystore import Plan
+from ansible_collections.kms.xks.plugins.module_utils._plan.keystore import PlanError
+from ansible_collections.kms.xks.plugins.module_utils._plan.keystore import uniqueness_conflict
+from ansible_collections.kms.xks.plugins.module_utils._proxy.preflight import preflight
+from ansible_collections.kms.xks.plugins.module_utils._spec.keystore import name_warnings
+from ansible_collections.kms.xks.plugins.module_utils._spec.config_file import proxy_source
+from ansible_collections.kms.xks.plugins.module_utils._spec.keystore import validate_create
+from ansible_collections.kms.xks.plugins.module_utils._spec.keystore import validate_keystore_options
+from ansible_collections.kms.xks.plugins.module_utils._common.states import CONNECTIVITY_VPC
+from ansible_collections.kms.xks.plugins.module_utils._common.states import CONNECTED
+from ansible_collections.kms.xks.plugins.module_utils._common.states import CONNECTING
+from ansible_collections.kms.xks.plugins.module_utils._common.states import DISCONNECTED
+from ansible_collections.kms.xks.plugins.module_utils._common.states import DISCONNECTING
+from ansible_collections.kms.xks.plugins.module_utils._common.states import FAILED
+from ansible_collections.kms.xks.plugins.module_utils._common.states import TRANSIENT_STATES
+from ansible_collections.kms.xks.plugins.module_utils._api.waiter import Timeline
+from ansible_collections.kms.xks.plugins.module_utils._api.waiter import WaitTimeoutError
+from ansible_collections.kms.xks.plugins.module_utils._api.waiter import wait_for_settled
+from ansible_collections.kms.xks.plugins.module_utils._api.waiter import wait_for_state
 
 
 def _sentence(text):
@@ -65,6 +59,11 @@ class KeystoreFailure(Exception):
         self.message = message
         self.cause = cause
         self.entry = entry
+
+    @classmethod
+    def from_error(cls, error, entry=None):
+        """The one translation of an AnsibleXksError (AWS, waiter, preflight) into the end of the run."""
+        return cls(str(error), error, entry if entry is not None else getattr(error, "entry", None))
 
 
 class StoreInTransition(Exception):
@@ -158,10 +157,9 @@ class KeystoreManager:
         for warning in name_warnings(self.params):
             self.module.warn(warning)
         desired = {option: self.params.get(option) for option, _param, _member, _offline in PROPERTIES}
-        try:
-            desired["xks_proxy_uri_path"], desired[CREDENTIAL_OPTION] = proxy_path_and_credential(self.params, self.module.add_secret)
-        except XksValidationError as e:
-            raise KeystoreFailure(str(e))
+        desired["xks_proxy_uri_path"], desired[CREDENTIAL_OPTION], errors = proxy_source(self.params, self.module.add_secret)
+        if errors:
+            raise KeystoreFailure(" ".join(errors))
         if self.params.get("id") is None:
             desired["name"] = None  # the name identifies the store; it is not a rename
         return desired
@@ -203,14 +201,13 @@ class KeystoreManager:
         if errors:
             raise KeystoreFailure(" ".join(errors))
         self._require_owner_support(create_desired)
-        params = create_parameters(create_desired)
-        goal = CONNECTED if self.params.get("connection_state") == "connected" else DISCONNECTED
-        self.actions = ["create"] + (["connect"] if goal == CONNECTED else [])
+        plan = CreatePlan(create_desired, self.params.get("connection_state"))
+        self.actions = plan.actions
         if self.module.check_mode:
-            return self._predicted_owner(predict_created_entry(params, goal))
-        store_id = self._do("create", create_key_store, self.client, params)
+            return self._predicted_owner(plan.prediction)
+        store_id = self._do("create", create_key_store, self.client, plan.parameters)
         self.timeline.record(DISCONNECTED)
-        if goal == CONNECTED:
+        if plan.final_state == CONNECTED:
             self._mutate("connect", connect_key_store, store_id)
             if self.params["wait"]:
                 return self._wait(store_id, CONNECTED)
@@ -226,66 +223,65 @@ class KeystoreManager:
 
     def _plan_and_apply(self, entry, desired):
         entry = self._settle(entry)
-        state = SETTLED_STATE.get(entry["ConnectionState"], entry["ConnectionState"])
         try:
-            params = update_parameters(entry, desired, self.params["update_credential"], need_secret=not self.module.check_mode)
+            plan = Plan(entry, desired, self.params["update_credential"], self.params.get("connection_state"), need_secret=not self.module.check_mode)
         except PlanError as e:
             raise KeystoreFailure(str(e), entry=entry)
         self._require_owner_support(desired)
-        goal = goal_state(state, self.params.get("connection_state"))
-        self.actions = plan_actions(state, params, goal)
-        final_state = goal if goal in (CONNECTED, DISCONNECTED) else state
-        if "update" in self.actions and "disconnect" in self.actions and final_state == FAILED:
-            final_state = DISCONNECTED  # a FAILED store must be disconnected to be edited; it stays so unless asked
+        self.actions = plan.actions
+        if plan.disconnects_failed_store:
             self.disconnect_reason = " (it was FAILED, and was disconnected to be edited)"
-        if state == CONNECTED and self.actions[:2] == ["disconnect", "update"]:
-            self._before_outage(entry, desired, params, goal)
-        if self.module.check_mode or not self.actions:
-            return self._predicted_owner(predict_entry(entry, params, final_state)) if self.actions else entry
-        return self._apply(entry, params, state, final_state)
+        if plan.outage:
+            self._before_outage(plan, desired)
+        if not plan.actions:
+            return entry
+        if self.module.check_mode:
+            return self._predicted_owner(plan.prediction)
+        return self._apply(plan)
 
     def _ensure_absent(self, entry):
         if entry is None:
             return None, None
         entry = self._settle(entry)
-        state = SETTLED_STATE.get(entry["ConnectionState"], entry["ConnectionState"])
-        self.actions = (["disconnect"] if state != DISCONNECTED else []) + ["delete"]
+        plan = DeletePlan(entry)
+        self.actions = plan.actions
         if self.module.check_mode:
             return entry, None
         store_id = entry["CustomKeyStoreId"]
-        if state != DISCONNECTED:
+        if plan.state != DISCONNECTED:
             self._disconnect(store_id)
             self._wait(store_id, DISCONNECTED)
         try:
-            delete_key_store(self.client, store_id)
+            if not delete_key_store(self.client, store_id):
+                self.module.warn("External key store %s was deleted by another run at the same time." % store_id)
             self.done.append("delete")
         except AnsibleXksError as e:
             if error_code(e) == "CustomKeyStoreHasCMKsException":
                 reason = "it still contains KMS keys: schedule their deletion and wait for it to complete first"
             else:
                 reason = str(e)
-            self._restore_and_fail("Cannot delete external key store %s: %s." % (store_id, reason), e, store_id, state)
+            self._restore_and_fail("Cannot delete external key store %s: %s." % (store_id, reason), e, store_id, plan.state)
         return entry, None
 
     # -- steps -------------------------------------------------------------------------------
-    def _apply(self, entry, params, state, final_state):
+    def _apply(self, plan):
         """Run the planned actions in order; if the update fails after a disconnect, restore the connection."""
-        store_id, last = entry["CustomKeyStoreId"], None
-        for index, action in enumerate(self.actions):
+        store_id, last = plan.current["CustomKeyStoreId"], None
+        for index, action in enumerate(plan.actions):
             if action == "disconnect":
                 self._disconnect(store_id)
-                if self.params["wait"] or index + 1 < len(self.actions):  # an update or a connect needs DISCONNECTED first
+                if self.params["wait"] or index + 1 < len(plan.actions):  # an update or a connect needs DISCONNECTED first
                     last = self._wait(store_id, DISCONNECTED)
             elif action == "update":
-                self._update(store_id, params, state)
+                self._update(store_id, plan.parameters, plan.state)
                 last = None
             elif action == "connect":
                 self._mutate("connect", connect_key_store, store_id)
                 last = self._wait(store_id, CONNECTED) if self.params["wait"] else None
         if last is not None:
             return last
-        if self.actions[-1] == "update":
-            return self._read_back(entry, params, final_state)
+        if plan.actions[-1] == "update":
+            return self._read_back(plan)
         return self._call(describe_key_store, self.client, store_id=store_id)
 
     def _update(self, store_id, params, state):
@@ -296,13 +292,13 @@ class KeystoreManager:
             self._restore_and_fail("KMS rejected the update of external key store %s: %s" % (store_id, _sentence(str(e))), e, store_id, state)
         self.done.append("update")
 
-    def _read_back(self, entry, params, final_state):
+    def _read_back(self, plan):
         """The store after an update that ends the run, as KMS reports it: another run may have edited it at the same time."""
-        store_id = entry["CustomKeyStoreId"]
+        store_id = plan.current["CustomKeyStoreId"]
         actual = self._call(describe_key_store, self.client, store_id=store_id)
         if actual is None:
-            raise KeystoreFailure("External key store %s disappeared right after its update (deleted by another run?)." % store_id, entry=entry)
-        lost = lost_updates(predict_entry(entry, params, final_state), actual, params)
+            raise KeystoreFailure("External key store %s disappeared right after its update (deleted by another run?)." % store_id, entry=plan.current)
+        lost = plan.lost_updates(actual)
         if lost:
             self.module.warn(
                 "Another change to external key store %s landed at the same time and replaced this task's %s (concurrent edits of one store are "
@@ -330,22 +326,24 @@ class KeystoreManager:
         final = self._call(describe_key_store, self.client, store_id=store_id)
         raise KeystoreFailure("%s The key store is %s." % (message, (final or {}).get("ConnectionState", "unknown")), cause, final)
 
-    def _before_outage(self, entry, desired, params, goal):
+    def _before_outage(self, plan, desired):
         """An edit will disconnect a connected store: refuse what KMS would refuse, or what is not allowed; else preflight the new values."""
-        if goal == CONNECTED and not self.params["allow_disconnect"]:
+        entry = plan.current
+        if plan.goal == CONNECTED and not self.params["allow_disconnect"]:
             raise KeystoreFailure(
                 "Changing %s needs external key store %s to be disconnected, and allow_disconnect is false. Set allow_disconnect=true "
-                "to disconnect and reconnect it automatically, or disconnect it first." % (", ".join(offline_options(params)), entry["CustomKeyStoreId"]),
+                "to disconnect and reconnect it automatically, or disconnect it first." % (", ".join(plan.offline_options), entry["CustomKeyStoreId"]),
                 entry=entry,
             )
-        self._refuse_what_kms_would_refuse(entry, params)
-        if goal == CONNECTED:
-            self._preflight(entry, desired)
+        self._refuse_what_kms_would_refuse(plan)
+        if plan.goal == CONNECTED:
+            self._preflight(plan, desired.get(CREDENTIAL_OPTION))
 
-    def _refuse_what_kms_would_refuse(self, entry, params):
+    def _refuse_what_kms_would_refuse(self, plan):
         """Check the new values against the uniqueness rules and the other stores (one call), so a sure refusal costs no outage."""
+        entry = plan.current
         others = [other for other in self._call(list_key_stores, self.client) if other.get("CustomKeyStoreId") != entry["CustomKeyStoreId"]]
-        conflict = uniqueness_conflict(predict_entry(entry, params, DISCONNECTED), others)
+        conflict = uniqueness_conflict(plan.prediction, others)
         if conflict is None:
             return
         code, reason = conflict
@@ -353,27 +351,20 @@ class KeystoreManager:
         self.preflight_verdict = dict(outcome="refused", message=message)
         raise KeystoreFailure(message, entry=entry)
 
-    def _preflight(self, entry, desired):
+    def _preflight(self, plan, credential):
         """Ask the proxy with the new values; keep the verdict for the result."""
-        config = entry.get("XksProxyConfiguration") or {}
         warnings = []
 
         def warn(message):
             warnings.append(message)
             self.module.warn(message)
 
+        endpoint, uri_path = plan.proxy_target
         try:
-            result = preflight(
-                self.params["preflight"],
-                desired.get("xks_proxy_uri_endpoint") or config.get("UriEndpoint"),
-                desired.get("xks_proxy_uri_path") or config.get("UriPath"),
-                desired.get(CREDENTIAL_OPTION),
-                self.module.region,
-                warn,
-            )
+            result = preflight(self.params["preflight"], endpoint, uri_path, credential, self.module.region, warn)
         except AnsibleXksError as e:
-            self.preflight_verdict = dict(outcome="refused", message=e.message)
-            raise KeystoreFailure(e.message, entry=entry)
+            self.preflight_verdict = dict(outcome="refused", message=str(e))
+            raise KeystoreFailure.from_error(e, plan.current)
         if result is not None and result.healthy:
             self.preflight_verdict = dict(outcome="ok", message=result.message)
         elif result is not None:
@@ -390,7 +381,7 @@ class KeystoreManager:
 
     def _settle(self, entry):
         """Wait out CONNECTING/DISCONNECTING before changing anything (not in check mode)."""
-        if self.module.check_mode or entry["ConnectionState"] not in SETTLED_STATE:
+        if self.module.check_mode or entry["ConnectionState"] not in TRANSIENT_STATES:
             return entry
         return self._call(wait_for_settled, self.client, entry["CustomKeyStoreId"], self.params["wait_timeout"], observe=self.timeline.record)
 
@@ -418,7 +409,7 @@ class KeystoreManager:
             entry = self._entry_after_refusal(e, store_id)
             if entry is None or entry["ConnectionState"] not in (DISCONNECTING, DISCONNECTED):
                 self._raise_if_in_transition(e, store_id, entry)
-                raise KeystoreFailure(str(e), e, entry)
+                raise KeystoreFailure.from_error(e, entry)
             self.timeline.record(entry["ConnectionState"])
         else:
             self.timeline.record(DISCONNECTING)
@@ -430,7 +421,7 @@ class KeystoreManager:
             function(self.client, store_id)
         except AnsibleXksError as e:
             self._raise_if_in_transition(e, store_id)
-            raise KeystoreFailure(str(e), e, getattr(e, "entry", None))
+            raise KeystoreFailure.from_error(e)
         self.done.append(action)
         self.timeline.record(CONNECTING if action == "connect" else DISCONNECTING)
 
@@ -445,7 +436,7 @@ class KeystoreManager:
         if not self.can_replan:
             return
         entry = entry or self._entry_after_refusal(error, store_id)
-        if entry is not None and entry["ConnectionState"] in SETTLED_STATE:
+        if entry is not None and entry["ConnectionState"] in TRANSIENT_STATES:
             self.timeline.record(entry["ConnectionState"])
             raise StoreInTransition(entry)
 
@@ -464,4 +455,4 @@ class KeystoreManager:
         try:
             return function(*args, **kwargs)
         except AnsibleXksError as e:
-            raise KeystoreFailure(e.message if e.exception is None else str(e), e, getattr(e, "entry", None))
+            raise KeystoreFailure.from_error(e)

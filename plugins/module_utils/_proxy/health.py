@@ -3,27 +3,12 @@
 # Copyright: Contributors to the kms.xks project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What kms.xks.xks_proxy_health does: check its options, ask the proxy's GetHealthStatus once, and
-turn the HealthResult into a task result with advice a person can act on."""
-
-import ssl
-import time
-
-try:
-    from botocore.exceptions import InvalidRegionError
-    from botocore.utils import validate_region_name
-except ImportError:
-    pass  # the module class reports botocore missing
+"""What kms.xks.xks_proxy_health does with its checked options (_spec/proxy_health.py): ask the proxy's
+GetHealthStatus once, and turn the HealthResult into a task result with advice a person can act on."""
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.kms.xks.plugins.module_utils import _proxy_client as proxy
-from ansible_collections.kms.xks.plugins.module_utils._validation import URI_PATH_RULE
-from ansible_collections.kms.xks.plugins.module_utils._validation import XksValidationError
-from ansible_collections.kms.xks.plugins.module_utils._validation import check_credential
-from ansible_collections.kms.xks.plugins.module_utils._validation import check_endpoint
-from ansible_collections.kms.xks.plugins.module_utils._validation import check_value
-from ansible_collections.kms.xks.plugins.module_utils._validation import proxy_path_and_credential
+from ansible_collections.kms.xks.plugins.module_utils._proxy import client as proxy
 
 # The client signs with botocore and imports it quietly; the module reports it missing.
 HAS_BOTOCORE = proxy.HAS_BOTOCORE
@@ -73,55 +58,8 @@ ADVICE = {
 }
 
 
-def health_check_inputs(params, add_secret):
-    """The endpoint, URI path and credential to sign with, from the options or the configuration file.
-
-    Checks every option before any network call; raises XksValidationError naming the options, never the secret.
-    ``add_secret`` masks the secret read from a configuration file in every output.
-    """
-    errors = [check_endpoint("xks_proxy_uri_endpoint", params["xks_proxy_uri_endpoint"]), check_region("region", params["region"])]
-    try:
-        uri_path, credential = proxy_path_and_credential(params, add_secret)
-    except XksValidationError as e:
-        errors.append(str(e))
-        uri_path = credential = None
-    if not params.get("xks_proxy_configuration_file"):  # the file's values were checked as it was read
-        errors.append(check_value("xks_proxy_uri_path", uri_path, URI_PATH_RULE))
-        errors.extend(check_credential("xks_proxy_authentication_credential", credential, secret_needed_for="sign GetHealthStatus"))
-    if params["timeout"] <= 0:
-        errors.append("timeout must be greater than 0 seconds, got %s." % params["timeout"])
-    if params.get("ca_path") and params["validate_certs"]:
-        errors.append(_check_ca_file("ca_path", params["ca_path"]))
-    errors = [error for error in errors if error]
-    if errors:
-        raise XksValidationError(" ".join(errors))
-    return uri_path, credential
-
-
-def check_region(label, value):
-    """A Region name as botocore accepts one for a client (a host label), and not empty: the signature's credential
-    scope holds it, so a bad one would only come back from the proxy as a rejected credential. Returns a message or None."""
-    try:
-        validate_region_name(value)
-        valid = bool(value)  # botocore's rule lets the empty name through
-    except InvalidRegionError:
-        valid = False
-    if valid:
-        return None
-    return "%s: %r is not a valid AWS Region name; it must look like us-east-1 (letters, digits and hyphens, up to 63 characters)." % (label, value)
-
-
-def _check_ca_file(label, path):
-    try:
-        ssl.create_default_context(cafile=path)
-    except (OSError, ssl.SSLError, ValueError) as e:
-        return "%s: cannot load %s as PEM CA certificates: %s." % (label, path, getattr(e, "strerror", None) or getattr(e, "reason", None) or e)
-    return None
-
-
 def check_proxy_health(params, uri_path, credential):
     """Call GetHealthStatus once; returns (HealthResult, task result without msg)."""
-    started = time.monotonic()
     result = proxy.get_health_status(
         params["xks_proxy_uri_endpoint"],
         uri_path,
@@ -137,7 +75,7 @@ def check_proxy_health(params, uri_path, credential):
         healthy=result.healthy,
         outcome=result.outcome,
         url=proxy.health_url(params["xks_proxy_uri_endpoint"], uri_path),
-        elapsed_ms=int((time.monotonic() - started) * 1000),
+        elapsed_ms=int(result.elapsed * 1000),
     )
     if result.status is not None:
         report["http_status"] = result.status

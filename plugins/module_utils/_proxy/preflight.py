@@ -6,8 +6,8 @@
 """Preflight: before an edit disconnects a store, ask the proxy with the NEW values whether KMS
 will be able to reconnect, so that a definite "no" costs no outage."""
 
-from ansible_collections.kms.xks.plugins.module_utils._errors import AnsibleXksError
-from ansible_collections.kms.xks.plugins.module_utils._proxy_client import get_health_status
+from ansible_collections.kms.xks.plugins.module_utils._common.errors import AnsibleXksError
+from ansible_collections.kms.xks.plugins.module_utils._proxy.client import get_health_status
 
 PREFLIGHT_TIMEOUT = 10.0
 
@@ -16,12 +16,8 @@ class PreflightError(AnsibleXksError):
     """Preflight refused the change; nothing was changed."""
 
 
-def preflight(mode, endpoint, uri_path, credential, region, warn, check=None):
-    """Run the check the ``preflight`` option asks for; warn or raise PreflightError. Returns the HealthResult or None.
-
-    ``check`` defaults to this module's ``get_health_status``, looked up at call time (so that it can be replaced).
-    """
-    check = check or get_health_status
+def preflight(mode, endpoint, uri_path, credential, region, warn):
+    """Run the check the ``preflight`` option asks for; warn or raise PreflightError. Returns the HealthResult or None."""
     if mode == "never":
         return None
     if credential is None or credential.get("raw_secret_access_key") is None:
@@ -33,7 +29,7 @@ def preflight(mode, endpoint, uri_path, credential, region, warn, check=None):
             raise PreflightError(message="preflight=always %s, or set preflight=auto or never." % message)
         warn("Preflight skipped: it %s." % message)
         return None
-    result = check(endpoint, uri_path, credential["access_key_id"], credential["raw_secret_access_key"], region, timeout=PREFLIGHT_TIMEOUT)
+    result = get_health_status(endpoint, uri_path, credential["access_key_id"], credential["raw_secret_access_key"], region, timeout=PREFLIGHT_TIMEOUT)
     if result.healthy:
         return result
     if result.definite_failure:

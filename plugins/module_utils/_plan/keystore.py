@@ -4,21 +4,22 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """Planning: from the current DescribeCustomKeyStores entry and the requested options to the exact
-UpdateCustomKeyStore parameters and the ordered actions.
+UpdateCustomKeyStore parameters, the ordered actions, the final state and the entry KMS will report.
 
-Pure functions, no API calls: the same plan drives the real run and the check-mode prediction.
+Pure: no API calls, no I/O imports. The same Plan (CreatePlan, DeletePlan) drives the real run and
+the check-mode prediction.
 """
 
 import copy
 
-from ansible_collections.kms.xks.plugins.module_utils._validation import CONNECTIVITY_PUBLIC
-from ansible_collections.kms.xks.plugins.module_utils._validation import CONNECTIVITY_VPC
-from ansible_collections.kms.xks.plugins.module_utils._validation import missing_secret
-from ansible_collections.kms.xks.plugins.module_utils._waiter import CONNECTED
-from ansible_collections.kms.xks.plugins.module_utils._waiter import CONNECTING
-from ansible_collections.kms.xks.plugins.module_utils._waiter import DISCONNECTED
-from ansible_collections.kms.xks.plugins.module_utils._waiter import DISCONNECTING
-from ansible_collections.kms.xks.plugins.module_utils._waiter import FAILED
+from ansible_collections.kms.xks.plugins.module_utils._common.states import CONNECTIVITY_PUBLIC
+from ansible_collections.kms.xks.plugins.module_utils._common.states import CONNECTIVITY_VPC
+from ansible_collections.kms.xks.plugins.module_utils._spec.fields import missing_secret
+from ansible_collections.kms.xks.plugins.module_utils._spec.keystore import connectivity_problems
+from ansible_collections.kms.xks.plugins.module_utils._common.states import CONNECTED
+from ansible_collections.kms.xks.plugins.module_utils._common.states import DISCONNECTED
+from ansible_collections.kms.xks.plugins.module_utils._common.states import FAILED
+from ansible_collections.kms.xks.plugins.module_utils._common.states import SETTLED_STATE
 
 CREDENTIAL_OPTION = "xks_proxy_authentication_credential"
 
@@ -32,9 +33,6 @@ PROPERTIES = (
     ("xks_proxy_vpc_endpoint_service_owner", "XksProxyVpcEndpointServiceOwner", "VpcEndpointServiceOwner", True),
 )
 OFFLINE_PARAMETERS = tuple(param for _option, param, _member, offline in PROPERTIES if offline)
-
-# Where each state is heading: a check-mode run plans from there instead of waiting.
-SETTLED_STATE = {CONNECTING: CONNECTED, DISCONNECTING: DISCONNECTED}
 
 
 class PlanError(Exception):
@@ -71,24 +69,25 @@ def create_parameters(desired):
     return params
 
 
+def target_value(entry, desired, option, member):
+    """What a property will be after the run: the option when given, else what the store has."""
+    wanted = desired.get(option)
+    return current_value(entry, member) if wanted is None else wanted
+
+
 def _check_connectivity(entry, desired):
     """The cross-field rules that need the current store. Raises PlanError."""
     current = current_value(entry, "Connectivity")
-    wanted = desired.get("xks_proxy_connectivity") or current
+    wanted = target_value(entry, desired, "xks_proxy_connectivity", "Connectivity")
     if wanted != current:
         endpoint = desired.get("xks_proxy_uri_endpoint")
         if endpoint is None or endpoint == current_value(entry, "UriEndpoint"):
             raise PlanError(
                 "Changing xks_proxy_connectivity from %s to %s needs a new xks_proxy_uri_endpoint as well (KMS requires it)." % (current, wanted)
             )
-    if wanted == CONNECTIVITY_VPC:
-        if desired.get("xks_proxy_vpc_endpoint_service_name") is None and current != CONNECTIVITY_VPC:
-            raise PlanError("xks_proxy_connectivity=VPC_ENDPOINT_SERVICE needs xks_proxy_vpc_endpoint_service_name.")
-    else:
-        # Leaving VPC connectivity sends no service name: KMS wants it empty, and botocore cannot send "" (min 20).
-        for option in ("xks_proxy_vpc_endpoint_service_name", "xks_proxy_vpc_endpoint_service_owner"):
-            if desired.get(option) is not None:
-                raise PlanError("%s is only valid with VPC_ENDPOINT_SERVICE connectivity; this key store uses %s." % (option, wanted))
+    problems = connectivity_problems(wanted, desired, has_service=current == CONNECTIVITY_VPC)
+    if problems:
+        raise PlanError(" ".join(problems))
     return wanted
 
 
@@ -124,15 +123,13 @@ def update_parameters(entry, desired, update_credential, need_secret=True):
     return params
 
 
-def changed_options(params):
-    """Option names behind UpdateCustomKeyStore parameters, for messages."""
-    names = {param: option for option, param, _member, _offline in PROPERTIES}
-    names["XksProxyAuthenticationCredential"] = CREDENTIAL_OPTION
-    return [names[param] for param in params]
-
-
 def offline_options(params):
     return [option for option, param, _member, offline in PROPERTIES if offline and param in params]
+
+
+def settled(state):
+    """The state a store is in, or heading to when it is CONNECTING or DISCONNECTING."""
+    return SETTLED_STATE.get(state, state)
 
 
 def goal_state(state, connection_state):
@@ -141,7 +138,7 @@ def goal_state(state, connection_state):
         return CONNECTED
     if connection_state == "disconnected":
         return DISCONNECTED
-    return SETTLED_STATE.get(state, state)
+    return settled(state)
 
 
 def plan_actions(state, update_params, goal):
@@ -246,3 +243,59 @@ def lost_updates(predicted, actual, update_params):
     if "XksProxyAuthenticationCredential" in update_params and current_value(actual, "AccessKeyId") != current_value(predicted, "AccessKeyId"):
         lost.append(CREDENTIAL_OPTION)
     return lost
+
+
+class Plan:
+    """What a run does to an existing store, decided once from the current entry and the desired options.
+
+    ``parameters`` (UpdateCustomKeyStore, without the id), ``actions`` (in order), ``state`` (settled,
+    where the actions start), ``goal``, ``final_state`` (what KMS will report after the run), ``outage``
+    (the edit disconnects a CONNECTED store) and ``prediction`` (the entry after the run). A plan that
+    needs a secret it does not have raises PlanError when ``need_secret`` (a real run).
+    """
+
+    def __init__(self, current, desired, update_credential, connection_state, need_secret=True):
+        self.current = current
+        self.state = settled(current["ConnectionState"])
+        self.parameters = update_parameters(current, desired, update_credential, need_secret=need_secret)
+        self.goal = goal_state(self.state, connection_state)
+        self.actions = plan_actions(self.state, self.parameters, self.goal)
+        self.final_state = self.goal if self.goal in (CONNECTED, DISCONNECTED) else self.state
+        # A FAILED store must be disconnected to be edited; it stays so unless connection_state asks otherwise.
+        self.disconnects_failed_store = "update" in self.actions and "disconnect" in self.actions and self.final_state == FAILED
+        if self.disconnects_failed_store:
+            self.final_state = DISCONNECTED
+        self.outage = self.state == CONNECTED and self.actions[:2] == ["disconnect", "update"]
+        self.prediction = predict_entry(current, self.parameters, self.final_state)
+
+    @property
+    def offline_options(self):
+        return offline_options(self.parameters)
+
+    @property
+    def proxy_target(self):
+        """(endpoint, URI path) the store will have: the ones to check before an outage."""
+        config = self.prediction.get("XksProxyConfiguration") or {}
+        return config.get("UriEndpoint"), config.get("UriPath")
+
+    def lost_updates(self, actual):
+        """The options of this plan that ``actual`` (read after the update) no longer has."""
+        return lost_updates(self.prediction, actual, self.parameters)
+
+
+class CreatePlan:
+    """Creating a store: ``parameters`` (CreateCustomKeyStore, without the type), ``actions``, ``final_state``, ``prediction``."""
+
+    def __init__(self, desired, connection_state):
+        self.parameters = create_parameters(desired)
+        self.final_state = CONNECTED if connection_state == "connected" else DISCONNECTED
+        self.actions = ["create"] + (["connect"] if self.final_state == CONNECTED else [])
+        self.prediction = predict_created_entry(self.parameters, self.final_state)
+
+
+class DeletePlan:
+    """Deleting a store: ``state`` (settled) and ``actions`` (a disconnect first unless it is DISCONNECTED)."""
+
+    def __init__(self, current):
+        self.state = settled(current["ConnectionState"])
+        self.actions = (["disconnect"] if self.state != DISCONNECTED else []) + ["delete"]
