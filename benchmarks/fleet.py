@@ -11,11 +11,11 @@ import collections
 import json
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import testbed
+from integration.run import ansible_playbook
 from testbed.kms import create_store, fleet_credentials, kms_client, wait_for
 
 HERE = Path(__file__).resolve().parent
@@ -83,9 +83,7 @@ def run_playbook(bed, env, inventory, forks, label, results, timeout):
     timings, log_file = results / ("fleet-%s-timings.jsonl" % label), results / ("fleet-%s.log" % label)
     if timings.exists():
         timings.unlink()
-    ansible_playbook = Path(sys.executable).parent / "ansible-playbook"
-    command = [str(ansible_playbook) if ansible_playbook.exists() else "ansible-playbook", "-i", str(inventory), "-f", str(forks),
-               str(PLAYBOOK), "-e", "@%s" % (Path(bed["testbed_state_dir"]) / "testbed.json")]
+    command = [ansible_playbook(), "-i", str(inventory), "-f", str(forks), str(PLAYBOOK), "-e", "@%s" % (Path(bed["testbed_state_dir"]) / "testbed.json")]
     began = time.time()
     with open(log_file, "w", encoding="utf-8") as log:
         code = subprocess.run(command, env=dict(env, KMS_XKS_BENCHMARK_TIMINGS=str(timings)), cwd=str(HERE), stdout=log,
@@ -125,15 +123,9 @@ def call_rates(run):
             "peak": max(peaks) if peaks else 0, "median_peak": statistics.median(peaks) if peaks else 0}
 
 
-def reset(bed):
-    """Empty KMS (the fleet's identities stay) and the proxies' run-time changes."""
-    for admin in (testbed.EmulatorAdmin(bed["emulator_admin_url"]), testbed.ProxyAdmin(bed["proxy_admin_url"])):
-        admin.reset()
-
-
 def run(bed, env, results, timeout=600):
     """Both layouts, each on a reset test bed; returns the runs, each with its call rates (the call logs stay in the raw data)."""
-    reset(bed)
+    testbed.reset(bed)  # empties KMS (the fleet's identities stay) and the proxies' run-time changes
     runs = []
     hosts = per_account_region_fleet(bed)
     inventory = results / "fleet-inventory.json"
@@ -142,7 +134,7 @@ def run(bed, env, results, timeout=600):
         runs.append(dict(run_playbook(bed, env, inventory, forks, "per-account-region-f%d" % forks, results, timeout),
                          layout="one host per account-Region", hosts=len(hosts)))
         print("benchmark: fleet of %d account-Regions at forks %d: %.0f s" % (len(hosts), forks, runs[-1]["wall_seconds"]), flush=True)
-    reset(bed)  # a store per account-Region is there already: the ten would exceed the quota
+    testbed.reset(bed)  # a store per account-Region is there already: the ten would exceed the quota
     per_store = per_store_fleet(bed)
     write_inventory(per_store, results / "fleet-per-store-inventory.json")
     runs.append(dict(run_playbook(bed, env, results / "fleet-per-store-inventory.json", PER_STORE_FORKS, "per-store", results, timeout),

@@ -15,7 +15,6 @@ import argparse
 import collections
 import datetime
 import importlib.metadata
-import importlib.util
 import json
 import os
 import platform
@@ -38,21 +37,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 import testbed  # noqa: E402  pylint: disable=wrong-import-position
 from testbed import config as testbed_config  # noqa: E402  pylint: disable=wrong-import-position
 from testbed import probe  # noqa: E402  pylint: disable=wrong-import-position
+from integration import run as integration  # noqa: E402  pylint: disable=wrong-import-position
 
 sys.path.insert(0, str(HERE))
 import fleet  # noqa: E402  pylint: disable=wrong-import-position
 import waiter_sim  # noqa: E402  pylint: disable=wrong-import-position
-
-
-def _integration_runner():
-    """tests/integration/run.py, for its playbook_env() and check_prerequisites()."""
-    spec = importlib.util.spec_from_file_location("kms_xks_integration_run", ROOT / "tests" / "integration" / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-INTEGRATION = _integration_runner()
 
 MEASURE = "Measure: "
 BASELINE = "baseline"
@@ -128,8 +117,7 @@ def short(operation):
 
 def run_repetition(number, bed, env, timeout):
     """One run of the playbook on a reset test bed; returns its task timings and the emulator's call log."""
-    testbed.EmulatorAdmin(bed["emulator_admin_url"]).reset()
-    testbed.ProxyAdmin(bed["proxy_admin_url"]).reset()
+    testbed.reset(bed)
     timings, log_file = RESULTS / ("timings-%d.jsonl" % number), RESULTS / ("ansible-%d.log" % number)
     probe_log = RESULTS / ("probe-%d.jsonl" % number)
     for stale in (timings, probe_log):
@@ -137,9 +125,7 @@ def run_repetition(number, bed, env, timeout):
             stale.unlink()
     env = dict(env, KMS_XKS_BENCHMARK_TIMINGS=str(timings), KMS_XKS_BENCHMARK_PROBE=str(probe_log))
     testbed_json = Path(bed["testbed_state_dir"]) / "testbed.json"
-    ansible_playbook = Path(sys.executable).parent / "ansible-playbook"
-    command = [str(ansible_playbook) if ansible_playbook.exists() else "ansible-playbook", "-i", "localhost,", str(PLAYBOOK),
-               "-e", "@%s" % testbed_json]
+    command = [integration.ansible_playbook(), "-i", "localhost,", str(PLAYBOOK), "-e", "@%s" % testbed_json]
     with open(log_file, "w", encoding="utf-8") as log:
         try:
             code = subprocess.run(command, env=env, cwd=str(HERE), stdout=log, stderr=subprocess.STDOUT, timeout=timeout, check=False).returncode
@@ -564,7 +550,7 @@ def report(rows, measurements, facts, settings, started, elapsed, args):
 
 def main():
     args = parse_args()
-    INTEGRATION.check_prerequisites()
+    integration.check_prerequisites()
     RESULTS.mkdir(parents=True, exist_ok=True)
     for stale in list(RESULTS.glob("timings-*.jsonl")) + list(RESULTS.glob("ansible-*.log")) + list(RESULTS.glob("fleet-*")):
         stale.unlink()
@@ -574,7 +560,7 @@ def main():
     repetitions, settings = [], {}
     try:
         with testbed.running(str(state_dir), connect_delay=args.connect_delay, disconnect_delay=args.disconnect_delay) as bed:
-            env = INTEGRATION.playbook_env(bed["xks_ca_file"])
+            env = integration.playbook_env(bed["xks_ca_file"])
             env.update(ANSIBLE_CALLBACK_PLUGINS=str(HERE / "callback_plugins"), ANSIBLE_CALLBACKS_ENABLED="kms_xks_benchmark")
             for number in range(1, args.repeat + 1):
                 began = time.monotonic()

@@ -24,7 +24,9 @@ import filecmp
 import random
 import statistics
 import sys
+import time
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
@@ -112,14 +114,23 @@ def candidates():
 # -- one wait ---------------------------------------------------------------------------------
 
 class FakeClock:
+    """Time as the unit tests fake it (tests/unit/conftest.py): time.monotonic() advances only by what
+    time.sleep() is asked to wait, and here also by the fake KMS's calls."""
+
     def __init__(self):
         self.now = 0.0
 
-    def __call__(self):
+    def monotonic(self):
         return self.now
 
     def sleep(self, seconds):
         self.now += seconds
+
+    @contextlib.contextmanager
+    def installed(self):
+        """time.monotonic and time.sleep are this clock's for the `with` block."""
+        with mock.patch.object(time, "monotonic", self.monotonic), mock.patch.object(time, "sleep", self.sleep):
+            yield
 
 
 class FakeKms:
@@ -134,7 +145,7 @@ class FakeKms:
         half = self.rng.uniform(*self.call_seconds) / 2
         self.clock.now += half
         self.arrivals.append(self.clock.now)
-        state = WAITER.CONNECTED if self.clock.now >= self.transition else WAITER.CONNECTING
+        state = "CONNECTED" if self.clock.now >= self.transition else "CONNECTING"
         self.clock.now += half
         return {"CustomKeyStores": [{"CustomKeyStoreId": CustomKeyStoreId, "ConnectionState": state}]}
 
@@ -158,8 +169,8 @@ def simulate_wait(schedule, transition, call_seconds, rng):
     `rng` draws the waiter's jitter and the call times."""
     clock = FakeClock()
     kms = FakeKms(clock, transition, call_seconds, rng)
-    with schedule_in_place(schedule, rng):
-        WAITER.wait_for_state(kms, STORE_ID, WAITER.CONNECTED, TIMEOUT, sleep=clock.sleep, clock=clock)
+    with schedule_in_place(schedule, rng), clock.installed():
+        WAITER.wait_for_state(kms, STORE_ID, "CONNECTED", TIMEOUT)
     return Wait(transition, kms.arrivals, kms.arrivals[-1] - transition)
 
 

@@ -2,59 +2,72 @@
 """Let ansible-test create its virtual environments offline.
 
 For every venv it creates (sanity tests, --venv, --requirements) ansible-test bootstraps pip with a
-get-pip script that it downloads from a host this machine cannot reach, so it fails at once.
-It first looks in its cache, ~/.ansible/test/cache/get_pip_<version>.py, and runs that file as
-`python <script> <pip options> pip==<version>`. We put a small stand-in there that installs pip
-from a wheel kept beside it. Run with the Python that has ansible-core (the .venv), so the pip
-version is the one this ansible-test asks for.
+get-pip script that it downloads from a host this machine cannot reach. Its own error says the way
+round: save the script to ~/.ansible/test/cache/get_pip_<version>.py, which it then runs as
+`python <script> <pip options> pip==<version>`. We put a small stand-in there that runs pip from a
+wheel kept beside it (`python -m pip` with the wheel on PYTHONPATH, as pip supports) and installs
+that pip from the same folder, without an index.
 """
 
 import glob
 import os
 import subprocess
 import sys
-import types
-
-from ansible_test._internal.python_requirements import get_venv_packages
+import tempfile
 
 CACHE = os.path.expanduser("~/.ansible/test/cache")
+# The pip that ansible-test bootstraps into its venvs; it goes with ansible-core, which
+# test-requirements.txt pins (2.19.14). An upgrade that changes it fails loudly, with ansible-test's
+# "Download failed ... manually downloaded and saved to ~/.ansible/test/cache/get_pip_<version>.py":
+# set that version here.
+PIP_VERSION = "24.2"
 
 STAND_IN = '''\
 """Offline stand-in for ansible-test's get-pip bootstrap (written by kms.xks hack/ansible_test_offline.py)."""
 import os
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, {wheel!r}))  # pip runs from its own wheel
-
-from pip._internal.cli.main import main  # noqa: E402
+WHEEL = os.path.join(HERE, {wheel!r})
 
 # get-pip options that pip itself does not know.
 args = [a for a in sys.argv[1:] if a not in ("--no-setuptools", "--no-wheel")]
-sys.exit(main(["install", "--no-index", "--find-links", HERE] + args))
+env = dict(os.environ, PYTHONPATH=WHEEL)  # pip runs from its own wheel
+sys.exit(subprocess.call([sys.executable, "-m", "pip", "install", "--no-index", "--find-links", HERE] + args, env=env))
 '''
 
 
-def main():
-    python_version = "%d.%d" % sys.version_info[:2]
-    pip_version = get_venv_packages(types.SimpleNamespace(version=python_version))["pip"]
-    os.makedirs(CACHE, exist_ok=True)
-
-    wheels = glob.glob(os.path.join(CACHE, "pip-%s-*.whl" % pip_version))
-    if not wheels:
+def pip_wheel():
+    """The pip wheel in the cache, fetched with pip the first time (that needs PyPI)."""
+    pattern = os.path.join(CACHE, "pip-%s-*.whl" % PIP_VERSION)
+    if not glob.glob(pattern):
         subprocess.run(
             [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-             "--no-deps", "--only-binary=:all:", "-d", CACHE, "pip==%s" % pip_version],
+             "--no-deps", "--only-binary=:all:", "-d", CACHE, "pip==%s" % PIP_VERSION],
             check=True,
         )
-        wheels = glob.glob(os.path.join(CACHE, "pip-%s-*.whl" % pip_version))
+    return glob.glob(pattern)[0]
 
-    script = os.path.join(CACHE, "get_pip_%s.py" % pip_version.replace(".", "_"))
-    text = STAND_IN.format(wheel=os.path.basename(wheels[0]))
-    if not os.path.exists(script) or open(script).read() != text:
-        with open(script, "w") as f:
-            f.write(text)
-    print("ansible-test: offline pip %s bootstrap at %s" % (pip_version, script))
+
+def write_if_changed(path, text):
+    """Replace `path` atomically: other test runs on this machine may be reading it."""
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as handle:
+            if handle.read() == text:
+                return
+    fd, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".get_pip-")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(temporary, path)
+
+
+def main():
+    os.makedirs(CACHE, exist_ok=True)
+    wheel = pip_wheel()
+    script = os.path.join(CACHE, "get_pip_%s.py" % PIP_VERSION.replace(".", "_"))
+    write_if_changed(script, STAND_IN.format(wheel=os.path.basename(wheel)))
+    print("ansible-test: offline pip %s bootstrap at %s" % (PIP_VERSION, script))
 
 
 if __name__ == "__main__":

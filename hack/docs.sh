@@ -6,7 +6,7 @@
 # Both also check that docs/docsite/rst/guide_troubleshooting.rst covers every connection error code
 # and every exception of the KMS API (hack/check_troubleshooting.py).
 set -euo pipefail
-source "$(dirname "$0")/lint-env.sh"
+[[ -n "${KMS_XKS_LINT_ENV:-}" ]] || exec "$(dirname "$0")/lint-env.sh" "$(realpath "$0")" "$@"  # the tools, once
 
 check=false
 case "${1:-}" in

@@ -5,7 +5,8 @@
 #   2. ansible-builder create: the example EE definition in docs/execution-environment/ must give a
 #      build context (the container build itself needs podman or docker, and a registry).
 set -euo pipefail
-source "$(dirname "$0")/lint-env.sh"
+[[ -n "${KMS_XKS_LINT_ENV:-}" ]] || exec "$(dirname "$0")/lint-env.sh" "$(realpath "$0")" "$@"  # the tools, once
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 
 deps="$(ansible-builder introspect --sanitize "$ROOT/build")"
 echo "$deps"

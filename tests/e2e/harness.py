@@ -22,8 +22,7 @@ TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if TESTS not in sys.path:
     sys.path.insert(0, TESTS)
 
-from integration.run import playbook_env  # noqa: E402  pylint: disable=wrong-import-position
-from integration.run import check_prerequisites  # noqa: E402  pylint: disable=wrong-import-position
+from integration.run import ansible_playbook, check_prerequisites, playbook_env  # noqa: E402  pylint: disable=wrong-import-position
 from testbed.kms import connected_store  # noqa: E402  pylint: disable=wrong-import-position
 from testbed.kms import create_store as plain_store  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -32,11 +31,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS_FILE = "results.json"
 # How long one playbook may take before the test fails (a wait gone wrong must not hang the suite).
 PLAYBOOK_TIMEOUT = 120
-
-
-def ansible_playbook():
-    local = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
-    return local if os.path.exists(local) else "ansible-playbook"
 
 
 def aws_defaults():

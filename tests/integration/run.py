@@ -30,10 +30,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT / "tests") not in sys.path:
+    sys.path.insert(0, str(ROOT / "tests"))
+
+from testbed import reset as reset_testbed  # noqa: E402  pylint: disable=wrong-import-position
 TARGETS = ROOT / "tests" / "integration" / "targets"
 GUIDES = ROOT / "tests" / "integration" / "guides"
 BUILD = ROOT / "build"
@@ -99,13 +102,6 @@ def testbed(command, state_dir, quiet=False):
     return run.returncode
 
 
-def reset_testbed(state):
-    """Back to the start configuration (no stores, no faults, the start credentials), so that targets are independent."""
-    for url in (state["emulator_admin_url"] + "/reset", state["proxy_admin_url"] + "/reset"):
-        with urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST"), timeout=10) as answer:
-            answer.read()
-
-
 def playbook_env(ca_file):
     env = dict(os.environ)
     # Trust the test CA the standard way only; this machine's CA-bundle variables would override it
@@ -131,10 +127,15 @@ def playbook_env(ca_file):
     return env
 
 
+def ansible_playbook():
+    """The ansible-playbook of this Python's environment (the .venv), else the one on PATH."""
+    local = Path(sys.executable).parent / "ansible-playbook"
+    return str(local) if local.exists() else "ansible-playbook"
+
+
 def run_playbook(playbook, options, env, timeout, expect=(), inventory="localhost,"):
     """Run one playbook; True when it succeeds and its output holds every line of ``expect``."""
-    ansible_playbook = Path(sys.executable).parent / "ansible-playbook"
-    cmd = [str(ansible_playbook) if ansible_playbook.exists() else "ansible-playbook", "-i", str(inventory), str(playbook)] + options
+    cmd = [ansible_playbook(), "-i", str(inventory), str(playbook)] + options
     if not expect:
         try:
             return subprocess.run(cmd, env=env, cwd=str(playbook.parent), timeout=timeout, check=False).returncode == 0

@@ -6,6 +6,7 @@
         ...
     testbed.start(dir) / testbed.stop(dir) / testbed.status(dir)
     testbed.EmulatorAdmin(bed["emulator_admin_url"]), testbed.ProxyAdmin(bed["proxy_admin_url"])
+    testbed.reset(bed)                           # back to the start configuration
 
 The CLI is `python -m testbed start|stop|status --state-dir DIR`; see README.md.
 """
@@ -15,7 +16,7 @@ import contextlib
 from .client import AdminError, EmulatorAdmin, ProxyAdmin
 from .launcher import TestbedError, load_state, start, status, stop
 
-__all__ = ["AdminError", "EmulatorAdmin", "ProxyAdmin", "TestbedError", "load_state", "running", "start", "status", "stop"]
+__all__ = ["AdminError", "EmulatorAdmin", "ProxyAdmin", "TestbedError", "load_state", "reset", "running", "start", "status", "stop"]
 
 
 @contextlib.contextmanager
@@ -30,3 +31,9 @@ def running(state_dir, **options):
         yield document
     finally:
         stop(state_dir)
+
+
+def reset(bed):
+    """Back to the start configuration (no stores, no faults, the start credentials), so that runs are independent."""
+    EmulatorAdmin(bed["emulator_admin_url"]).reset()
+    ProxyAdmin(bed["proxy_admin_url"]).reset()

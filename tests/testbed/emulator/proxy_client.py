@@ -17,11 +17,7 @@ import sys
 import time
 from urllib.parse import urlsplit
 
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
-
-SERVICE = "kms-xks-proxy"
+from ..sigv4 import proxy_request_headers
 
 # Transport causes (no errorName involved).
 NO_TCP = "no-tcp"
@@ -121,15 +117,6 @@ class Reply(object):
         self.reason = reason
 
 
-def signed_headers(url, body, access_key_id, secret, region):
-    """Headers of a request to the proxy; only Host and X-Amz-Date are signed, as KMS does."""
-    request = AWSRequest(method="POST", url=url, data=body)
-    SigV4Auth(Credentials(access_key_id, secret), SERVICE, region).add_auth(request)
-    headers = dict(request.headers.items())
-    headers["Content-Type"] = "application/json"
-    return headers
-
-
 def exchange(endpoint, path, document, access_key_id, secret, region, settings, address=None):
     """POST `document` (JSON) to `endpoint` + `path` the way KMS does; returns a Reply, never raises.
 
@@ -141,7 +128,7 @@ def exchange(endpoint, path, document, access_key_id, secret, region, settings, 
         return Reply(failure=NO_TCP, reason="cannot resolve %s (not in the test bed's host map)" % host)
     url = endpoint + path
     body = json.dumps(document).encode("utf-8")
-    headers = signed_headers(url, body, access_key_id, secret, region)
+    headers = proxy_request_headers(url, body, access_key_id, secret, region)
     timeout_ms = settings.health_timeout_ms
     deadline = time.monotonic() + timeout_ms / 1000.0
 

@@ -9,7 +9,7 @@ import re
 import time
 
 from . import operations
-from .sigv4 import SigV4Error, parse_authorization, verify
+from ..sigv4 import SigV4Error, parse_authorization, verify
 from .state import ERROR_STATUS
 
 # `<uri_path>/health` or `<uri_path>/keys/<id>/<op>`, where uri_path ends in /kms/xks/v<N>.

@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
-"""One test bed for the whole session (on ports and addresses its start picks); every test starts from a clean state."""
+"""One test bed for the whole session (on ports and addresses its start picks); every test starts from a
+clean state: the fixtures of testbed/pytest_plugin.py, with this suite's start options."""
 
 import os
 import sys
@@ -8,10 +9,10 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-import testbed  # noqa: E402  pylint: disable=wrong-import-position
 from testbed import kms as out_of_band  # noqa: E402  pylint: disable=wrong-import-position
-from testbed.kms import kms_client  # noqa: E402  pylint: disable=wrong-import-position
 from testbed_helpers import BED_OPTIONS  # noqa: E402  pylint: disable=wrong-import-position
+
+pytest_plugins = ["testbed.pytest_plugin"]
 
 # The suite's start options are BED_OPTIONS (testbed_helpers.py), shared with the tests that start more
 # beds. They turn KMS's request quotas off, so the out-of-band observer may poll fast
@@ -20,28 +21,5 @@ out_of_band.MIN_POLL_INTERVAL = 0.05
 
 
 @pytest.fixture(scope="session")
-def bed(tmp_path_factory):
-    with testbed.running(str(tmp_path_factory.mktemp("testbed")), **BED_OPTIONS) as document:
-        yield document
-
-
-@pytest.fixture(scope="session")
-def emulator(bed):
-    return testbed.EmulatorAdmin(bed["emulator_admin_url"])
-
-
-@pytest.fixture(scope="session")
-def proxy(bed):
-    return testbed.ProxyAdmin(bed["proxy_admin_url"])
-
-
-@pytest.fixture(autouse=True)
-def clean(emulator, proxy):
-    emulator.reset()
-    proxy.reset()
-
-
-@pytest.fixture(scope="session")
-def kms(bed):
-    """A KMS client without retries, so every injected error reaches the test."""
-    return kms_client(bed)
+def bed_options():
+    return BED_OPTIONS

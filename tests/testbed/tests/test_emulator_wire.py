@@ -2,11 +2,10 @@
 """Requests KMS refuses before any action: unsigned, incompletely signed, a body that is not JSON. KMS answers
 its JSON error (botocore reads it), never an HTML page."""
 
-import botocore.auth
 import pytest
 import requests
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
+
+from testbed.sigv4 import sign
 
 TARGET = "TrentService.DescribeCustomKeyStores"
 
@@ -16,10 +15,8 @@ def _post(bed, body, headers):
 
 
 def _signed_headers(bed, body):
-    request = AWSRequest(method="POST", url=bed["kms_endpoint_url"] + "/", data=body,
-                         headers={"X-Amz-Target": TARGET, "Content-Type": "application/x-amz-json-1.1"})
-    botocore.auth.SigV4Auth(Credentials(bed["aws_access_key"], bed["aws_secret_key"]), "kms", bed["aws_region"]).add_auth(request)
-    return dict(request.headers.items())
+    return sign("POST", bed["kms_endpoint_url"] + "/", body, bed["aws_access_key"], bed["aws_secret_key"], bed["aws_region"],
+                service="kms", headers={"X-Amz-Target": TARGET, "Content-Type": "application/x-amz-json-1.1"})
 
 
 def _kms_error(response):

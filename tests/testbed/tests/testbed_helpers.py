@@ -4,12 +4,9 @@
 import base64
 import json
 import uuid
-from unittest import mock
-
-import botocore.auth
 import requests
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
+
+from testbed.sigv4 import proxy_request_headers
 
 # Short transitions keep the suite fast; tests that need another value set it through the admin API.
 # KMS's request quotas are on by default; the rules are tested one by one here, so the suite turns
@@ -28,16 +25,8 @@ def health_request(bed, credential, instance="primary", uri_path=None, region=No
     url = "https://%s%s%s" % (host or proxy["address"], uri_path or proxy["uri_path"], suffix)
     if body is None:
         body = json.dumps({"requestMetadata": {"kmsRequestId": str(uuid.uuid4()), "kmsOperation": "KmsHealthCheck"}})
-    request = AWSRequest(method=method, url=url, data=body)
-    signer = botocore.auth.SigV4Auth(Credentials(credential["access_key_id"], credential["raw_secret_access_key"]), service,
-                                     region or bed["aws_region"])
-    if when is None:
-        signer.add_auth(request)
-    else:
-        with mock.patch.object(botocore.auth, "get_current_datetime", return_value=when):
-            signer.add_auth(request)
-    headers = dict(request.headers.items())
-    headers["Content-Type"] = "application/json"
+    headers = proxy_request_headers(url, body, credential["access_key_id"], credential["raw_secret_access_key"],
+                                    region or bed["aws_region"], service=service, method=method, when=when)
     return requests.request(method, url, data=body, headers=headers, verify=bed["xks_ca_file"], timeout=10)
 
 
