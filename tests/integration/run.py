@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(ROOT / "tests"))
 
+from testbed import config as testbed_config  # noqa: E402  pylint: disable=wrong-import-position
 from testbed import reset as reset_testbed  # noqa: E402  pylint: disable=wrong-import-position
 TARGETS = ROOT / "tests" / "integration" / "targets"
 GUIDES = ROOT / "tests" / "integration" / "guides"
@@ -90,10 +91,10 @@ def check_prerequisites():
             fail("build/ansible_collections/%s is missing: run `make collection` first" % collection)
 
 
-def testbed(command, state_dir, quiet=False):
-    """Run `python -m testbed COMMAND`; with quiet, show its output only when it fails."""
+def testbed(command, state_dir, *options, quiet=False):
+    """Run `python -m testbed COMMAND [OPTIONS]`; with quiet, show its output only when it fails."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "tests"))
-    cmd = [sys.executable, "-m", "testbed", command, "--state-dir", str(state_dir)]
+    cmd = [sys.executable, "-m", "testbed", command, "--state-dir", str(state_dir)] + list(options)
     if not quiet:
         return subprocess.run(cmd, env=env, cwd=str(ROOT), check=False).returncode
     run = subprocess.run(cmd, env=env, cwd=str(ROOT), check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -258,7 +259,9 @@ def main():
     state_dir = args.state_dir or Path(tempfile.mkdtemp(prefix="kms-xks-testbed-"))
     results = []
     try:
-        if testbed("start", state_dir) != 0:
+        # The targets and guides get the suites' proxy-timeout headroom; a playbook (the demo) sees KMS's 250 ms.
+        options = [] if args.playbook else ["--health-timeout-ms", str(testbed_config.SUITE_HEALTH_TIMEOUT_MS)]
+        if testbed("start", state_dir, *options) != 0:
             fail("the test bed did not start (state: %s)" % state_dir)
         testbed_json = state_dir / "testbed.json"
         state = json.loads(testbed_json.read_text(encoding="utf-8"))

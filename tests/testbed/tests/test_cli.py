@@ -191,6 +191,6 @@ def test_start_options_reach_the_emulator(bed, emulator):
     settings = emulator.settings()
     assert settings["quota_scale"] == bed["xks_quota_scale"] == 0
     assert settings["consistency_delay"] == bed["xks_consistency_delay"] == 0
-    assert settings["health_timeout_ms"] == bed["xks_health_timeout_ms"] == 250
+    assert settings["health_timeout_ms"] == bed["xks_health_timeout_ms"] == BED_OPTIONS["health_timeout_ms"]
     services = {entry["service_name"] for entry in bed["xks_vpc_endpoint_services"].values() if entry["registered"]}
     assert set(settings["vpc_endpoint_services"]) == services

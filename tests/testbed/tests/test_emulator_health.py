@@ -6,6 +6,7 @@ import re
 import pytest
 from botocore.exceptions import ClientError
 
+from testbed import config
 from testbed.kms import api_credential, create_store, store_arguments, wait_for
 
 from testbed_helpers import error_code
@@ -37,7 +38,8 @@ INTERNAL_DETAIL = re.compile(r"127\.0\.|:443|errno|ssl|certificate verify|handsh
 
 
 def _arm(emulator, proxy, faults):
-    # The 700 ms proxy is well past KMS's 250 ms, the test bed's default timeout.
+    if "slow_ms" in faults:  # the 700 ms proxy is well past KMS's 250 ms, the test bed's default timeout
+        emulator.set_settings(health_timeout_ms=config.HEALTH_TIMEOUT_MS)
     proxy.set_faults("primary", **faults)
 
 

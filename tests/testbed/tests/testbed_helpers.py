@@ -6,12 +6,14 @@ import json
 import uuid
 import requests
 
+from testbed import config
 from testbed.sigv4 import proxy_request_headers
 
 # Short transitions keep the suite fast; tests that need another value set it through the admin API.
 # KMS's request quotas are on by default; the rules are tested one by one here, so the suite turns
-# them off and test_emulator_quotas.py turns them on.
-BED_OPTIONS = {"connect_delay": 0.3, "disconnect_delay": 0.3, "quota_scale": 0}
+# them off and test_emulator_quotas.py turns them on. The proxy timeout has the suites' headroom
+# (config.SUITE_HEALTH_TIMEOUT_MS); the tests of KMS's 250 ms set it themselves.
+BED_OPTIONS = {"connect_delay": 0.3, "disconnect_delay": 0.3, "quota_scale": 0, "health_timeout_ms": config.SUITE_HEALTH_TIMEOUT_MS}
 
 
 def error_code(excinfo):
