@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import testbed
-from testbed_helpers import health_request
+from testbed_helpers import BED_OPTIONS, health_request
 
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
