@@ -44,25 +44,17 @@ demo: collection
 guides: collection
 	$(PY) tests/integration/run.py --guides $(TARGETS) $(if $(ARGS),-- $(ARGS))
 
-# Runs every suite even when one fails, then reports; the unit tests come last so that the last
-# line printed is pytest's summary.
+# Runs every suite even when one fails, then reports; suites run in parallel lanes, each with its
+# own test bed, and their outputs are shown whole, in order; the unit tests come last, so that the
+# last line printed is pytest's summary. See hack/test.sh.
 test: collection
-	@failed=""; \
-	hack/sanity.sh              || failed+=" sanity"; \
-	hack/testbed_tests.sh       || failed+=" testbed-tests"; \
-	$(PY) tests/integration/run.py || failed+=" integration"; \
-	$(PY) tests/integration/run.py --guides || failed+=" guides"; \
-	$(PY) tests/integration/run.py --playbook demo/demo.yml || failed+=" demo"; \
-	hack/e2e.sh                 || failed+=" e2e"; \
-	hack/docs-and-lint.sh       || failed+=" docs-and-lint"; \
-	hack/units.sh               || failed+=" units"; \
-	if [[ -n "$$failed" ]]; then echo "make test: FAILED:$$failed" >&2; exit 1; fi
+	@hack/test.sh
 
 clean:
 	rm -rf build .venv tests/output .pytest_cache
 
 # API calls, disconnect windows, polling latency and wall time of every scenario against the test bed;
-# writes docs/performance.md. Runs the test bed on its fixed ports; takes a few minutes.
+# writes docs/performance.md. Its test bed picks free ports and addresses; takes a few minutes.
 .PHONY: benchmark
 benchmark: collection
 	$(PY) benchmarks/run.py $(ARGS)

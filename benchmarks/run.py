@@ -487,7 +487,7 @@ def report(rows, measurements, facts, settings, started, elapsed, args):
         "make benchmark                       # or: .venv/bin/python benchmarks/run.py --repeat 5 --connect-delay 1 --disconnect-delay 1",
         "```",
         "",
-        "It needs the test bed's ports (127.0.0.1:45990/45991, 127.0.0.11:443, 127.0.0.12:443) and takes a few",
+        "Its test bed picks free ports and loopback addresses, so it can run beside others; it takes a few",
         "minutes. Raw data (every call and transition) and the ansible-playbook logs are in `benchmarks/results/`.",
         "",
         waiter_sim.markdown(),

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end tests (tests/e2e): fault injection and the secret-leak suite. Real module tasks run
 # through ansible-playbook, with the collection from build/ (make collection), against a test bed the
-# tests start once (fixed ports: 127.0.0.1:45990/45991, 443 on 127.0.0.11/12). On a machine shared with
-# others, run it under their lock: flock /tmp/kms-xks-testbed.lock hack/e2e.sh
+# tests start once, on free ports and loopback addresses it picks (see tests/testbed/README.md), so it
+# can run beside other test beds.
 # Extra arguments go to pytest, e.g. `hack/e2e.sh -k secret`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"

@@ -185,7 +185,9 @@ def test_update_and_reconnect_both_failing_are_both_reported(ansible, kms, bed, 
 # -- waiting ---------------------------------------------------------------------------------------
 def test_wait_timeout_names_the_state_and_a_rerun_resumes(ansible, kms, bed, emulator):
     store_id = create_store(kms, bed, STORE, connected=False)
-    emulator.set_settings(connect_delay=6)
+    # Long enough that the rerun (a second ansible-playbook, several seconds on a busy 2-core machine)
+    # still starts while the store is CONNECTING; the rerun waits the rest of it out.
+    emulator.set_settings(connect_delay=20)
     task = {"id": store_id, "connection_state": "connected"}
 
     result, _stdout = ansible.task(MODULE, dict(task, wait_timeout=1))

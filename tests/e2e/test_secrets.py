@@ -34,8 +34,9 @@ STORE = "e2e-leak"
 RENAMED = "e2e-leak-renamed"
 VPC_STORE = "e2e-leak-vpc"
 EXTRA_PATH = "/e2e/kms/xks/v1"
-# Nothing listens there: the controller and the emulator both find it unreachable (connection refused).
-NOWHERE = "https://127.0.0.13"
+# The test bed holds that address with nothing listening: the controller and the emulator both find it
+# unreachable (connection refused).
+NOWHERE = "{{ xks_unreachable_endpoint }}"
 VPC_SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
 # Seconds the whole walk may take (2 shared cores; it takes about 3 minutes alone).
 WALK_TIMEOUT = 600

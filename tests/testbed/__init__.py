@@ -23,7 +23,7 @@ def running(state_dir, **options):
     """Start the test bed for the `with` block and stop it afterwards; yields the testbed.json document.
 
     `options` are those of start(): connect_delay, disconnect_delay, health_timeout_ms, emulator_port,
-    proxy_admin_port, region, timeout, consistency_delay, quota_scale.
+    proxy_admin_port, proxy_addresses, region, timeout, consistency_delay, quota_scale.
     """
     document = start(state_dir, **options)
     try:

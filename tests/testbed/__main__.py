@@ -10,6 +10,13 @@ from . import config
 from .launcher import TestbedError, start, status, stop
 
 
+def _instance_address(text):
+    name, sep, address = text.partition("=")
+    if not (sep and name and address):
+        raise argparse.ArgumentTypeError("expected INSTANCE=ADDRESS, e.g. primary=127.0.0.11")
+    return name, address
+
+
 def _parser():
     parser = argparse.ArgumentParser(prog="python -m testbed", description="Run the kms.xks test bed (KMS emulator + XKS proxy).")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -30,8 +37,12 @@ def _parser():
                            help="factor on KMS's request quotas, e.g. 5 per second per custom key store operation "
                                 "(default %(default)s: KMS's; 0: no quotas)")
     start_cmd.add_argument("--no-quotas", dest="quota_scale", action="store_const", const=0.0, help="same as --quota-scale 0")
-    start_cmd.add_argument("--emulator-port", type=int, default=config.EMULATOR_PORT, help="default %(default)s")
-    start_cmd.add_argument("--proxy-admin-port", type=int, default=config.PROXY_ADMIN_PORT, help="default %(default)s")
+    start_cmd.add_argument("--emulator-port", type=int, default=config.EMULATOR_PORT, help="port on %s (default: a free one)" % config.EMULATOR_HOST)
+    start_cmd.add_argument("--proxy-admin-port", type=int, default=config.PROXY_ADMIN_PORT,
+                           help="port on %s (default: a free one)" % config.PROXY_ADMIN_HOST)
+    start_cmd.add_argument("--proxy-address", action="append", default=[], metavar="INSTANCE=ADDRESS", type=_instance_address,
+                           help="listen on port 443 of ADDRESS for this proxy instance (repeatable; default: the first free "
+                                "addresses from %s)" % config.PROXY_ADDRESS_FIRST)
     start_cmd.add_argument("--region", default=config.REGION, help="Region the proxy accepts signatures for (default %(default)s)")
     start_cmd.add_argument("--timeout", type=float, default=config.START_TIMEOUT, help="seconds to wait for the services (default %(default)s)")
     status_cmd.add_argument("--json", action="store_true", help="print the status as JSON")
@@ -46,7 +57,8 @@ def main(argv=None):
             bed = start(args.state_dir, connect_delay=args.connect_delay, disconnect_delay=args.disconnect_delay,
                         health_timeout_ms=args.health_timeout_ms, emulator_port=args.emulator_port,
                         proxy_admin_port=args.proxy_admin_port, region=args.region, timeout=args.timeout,
-                        consistency_delay=args.consistency_delay, quota_scale=args.quota_scale)
+                        consistency_delay=args.consistency_delay, quota_scale=args.quota_scale,
+                        proxy_addresses=dict(args.proxy_address))
             # No secrets here: they are only in the 0600 state file.
             print("test bed started in %.1f s" % (time.monotonic() - began))
             print("  kms_endpoint_url    %s" % bed["kms_endpoint_url"])
@@ -55,6 +67,7 @@ def main(argv=None):
             for name in bed["xks_proxy_instances"]:
                 proxy = bed["xks_proxy_" + name]
                 print("  xks_proxy_%-9s %s%s" % (name, proxy["endpoint"], proxy["uri_path"]))
+            print("  unreachable         %s" % bed["xks_unreachable_endpoint"])
             print("  state file          %s" % (args.state_dir.rstrip("/") + "/testbed.json"))
             return 0
         if args.command == "stop":

@@ -43,7 +43,7 @@ class _Admin(object):
 
 
 class EmulatorAdmin(_Admin):
-    """`base_url` is testbed.json's emulator_admin_url (http://127.0.0.1:45990/_testbed)."""
+    """`base_url` is testbed.json's emulator_admin_url (e.g. http://127.0.0.1:40123/_testbed: the port is chosen at start)."""
 
     def health(self):
         return self._call("GET", "/health")
@@ -87,7 +87,7 @@ class EmulatorAdmin(_Admin):
 
 
 class ProxyAdmin(_Admin):
-    """`base_url` is testbed.json's proxy_admin_url (http://127.0.0.1:45991)."""
+    """`base_url` is testbed.json's proxy_admin_url (e.g. http://127.0.0.1:40124)."""
 
     def health(self):
         return self._call("GET", "/health")

@@ -2,12 +2,17 @@
 """Default addresses, names and timings of the test bed (one place, so the CLI, the docs and the tests agree)."""
 
 EMULATOR_HOST = "127.0.0.1"
-EMULATOR_PORT = 45990
 PROXY_ADMIN_HOST = "127.0.0.1"
-PROXY_ADMIN_PORT = 45991
+# 0: a free port, chosen at every start, so that several test beds can run on one machine.
+EMULATOR_PORT = 0
+PROXY_ADMIN_PORT = 0
 
-# KMS only ever talks to port 443 (the API forbids a port in XksProxyUriEndpoint).
+# KMS only ever talks to port 443 (the API forbids a port in XksProxyUriEndpoint), so each proxy
+# instance gets a loopback address of its own: the first free ones in this range, at every start
+# (see sockets.py). One more is held with nothing listening: the unreachable endpoint.
 PROXY_PORT = 443
+PROXY_ADDRESS_FIRST = "127.0.0.11"
+PROXY_ADDRESS_LAST = "127.0.255.254"
 
 REGION = "us-east-1"
 # moto's default account: any dummy credential maps to it.
@@ -17,16 +22,15 @@ OTHER_ACCOUNT_ID = "111122223333"
 DUMMY_AWS_ACCESS_KEY = "KMSXKSTESTBEDDUMMY"
 DUMMY_AWS_SECRET_KEY = "kms-xks-testbed-dummy-aws-secret"
 
-# Proxy instances: name -> listen address, the URI path it serves at start, and the key manager
-# (EKM) behind it. primary and secondary front the same EKM (a backup: same keys, same material);
-# foreign fronts another one with the same key ids and other material.
+# Proxy instances, in the order they get addresses: name -> the URI path it serves at start, the
+# key manager (EKM) behind it, and the host names the emulator resolves to its address. primary and
+# secondary front the same EKM (a backup: same keys, same material); foreign fronts another one
+# with the same key ids and other material.
 PROXY_INSTANCES = {
-    "primary": {"address": "127.0.0.11", "uri_path": "/primary/kms/xks/v1", "key_manager": "ekm-a",
-                "hostnames": ["xks-proxy.test", "myproxy.xks.example.com"]},
-    "secondary": {"address": "127.0.0.12", "uri_path": "/secondary/kms/xks/v1", "key_manager": "ekm-a",
+    "primary": {"uri_path": "/primary/kms/xks/v1", "key_manager": "ekm-a", "hostnames": ["xks-proxy.test", "myproxy.xks.example.com"]},
+    "secondary": {"uri_path": "/secondary/kms/xks/v1", "key_manager": "ekm-a",
                   "hostnames": ["xks-proxy-2.test", "myproxy-private.xks.example.com"]},
-    "foreign": {"address": "127.0.0.14", "uri_path": "/foreign/kms/xks/v1", "key_manager": "ekm-b",
-                "hostnames": ["xks-proxy-foreign.test"]},
+    "foreign": {"uri_path": "/foreign/kms/xks/v1", "key_manager": "ekm-b", "hostnames": ["xks-proxy-foreign.test"]},
 }
 
 # The external keys every served path has unless told otherwise (GetKeyMetadata answers these).

@@ -10,11 +10,9 @@ DIR/emulator.log, DIR/proxy.log
 """
 
 import copy
-import errno
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,7 +20,7 @@ import time
 from . import config
 from .client import call
 from .credentials import new_credential, new_key_material
-from . import pki
+from . import pki, sockets
 from .emulator import vpc
 
 STATE_FILE = "testbed.json"
@@ -93,17 +91,69 @@ def _is_our_service(pid, module):
         return False
 
 
-def _check_port_free(host, port):
-    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+def _in_use(exc):
+    return TestbedError("%s (another test bed running? try `python -m testbed stop`)" % exc.strerror)
+
+
+def _listen(host, port):
     try:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((host, port))
+        return sockets.listening_socket(host, port)
+    except sockets.AddressInUse as exc:
+        raise _in_use(exc) from None
     except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            raise TestbedError("%s:%d is already in use (another test bed running? try `python -m testbed stop`)" % (host, port)) from None
         raise TestbedError("cannot listen on %s:%d: %s" % (host, port, exc)) from None
-    finally:
-        probe.close()
+
+
+# The key of the unreachable endpoint's claim among the instances' (no instance name can be None).
+UNREACHABLE = None
+
+
+def _claim_proxy_addresses(chosen):
+    """{instance: (address, claim)} for every proxy instance and for UNREACHABLE.
+
+    `chosen` maps instance names to the addresses asked for; the others get the first free ones.
+    """
+    claims = {}
+    try:
+        for name, address in chosen.items():
+            try:
+                claims[name] = (address, sockets.claim(address, config.PROXY_PORT))
+            except sockets.AddressInUse as exc:
+                raise _in_use(exc) from None
+            except OSError as exc:
+                raise TestbedError("cannot use %s:%d for proxy instance %s: %s" % (address, config.PROXY_PORT, name, exc)) from None
+        wanted = [name for name in config.PROXY_INSTANCES if name not in chosen] + [UNREACHABLE]
+        try:
+            free = sockets.claim_free(config.PROXY_PORT, config.PROXY_ADDRESS_FIRST, config.PROXY_ADDRESS_LAST, len(wanted),
+                                      skip=set(chosen.values()))
+        except OSError as exc:
+            raise TestbedError("no proxy addresses: %s" % exc) from None
+        claims.update(zip(wanted, free))
+    except BaseException:
+        sockets.release(sock for _address, sock in claims.values())
+        raise
+    return claims
+
+
+def _bind(emulator_port, proxy_admin_port, proxy_addresses):
+    """Every socket the services serve or hold, bound here so that nothing can take them before the services run."""
+    unknown = sorted(set(proxy_addresses) - set(config.PROXY_INSTANCES))
+    if unknown:
+        raise TestbedError("no proxy instance named %s (instances: %s)" % (", ".join(unknown), ", ".join(config.PROXY_INSTANCES)))
+    bound = {"emulator": _listen(config.EMULATOR_HOST, emulator_port)}
+    try:
+        bound["proxy_admin"] = _listen(config.PROXY_ADMIN_HOST, proxy_admin_port)
+        bound["proxy_addresses"] = _claim_proxy_addresses(proxy_addresses)
+    except BaseException:
+        _release(bound)
+        raise
+    return bound
+
+
+def _release(bound):
+    """Close the launcher's copies (the services keep theirs)."""
+    claims = bound.get("proxy_addresses", {}).values()
+    sockets.release([bound[name] for name in ("emulator", "proxy_admin") if name in bound] + [sock for _address, sock in claims])
 
 
 def _log_tail(path, lines=15):
@@ -114,30 +164,33 @@ def _log_tail(path, lines=15):
         return "(no log)"
 
 
-def _layout(state_dir, emulator_port, proxy_admin_port, region):
-    """Credentials, proxy instances and the public testbed.json document."""
+def _layout(state_dir, bound, region):
+    """Credentials, proxy instances and the public testbed.json document, for the sockets bound."""
+    emulator_port = bound["emulator"].getsockname()[1]
+    addresses = {name: address for name, (address, _claim) in bound["proxy_addresses"].items()}
     instances = {}
     public = {
         "testbed_state_dir": state_dir,
         "kms_endpoint_url": "http://%s:%d" % (config.EMULATOR_HOST, emulator_port),
         "emulator_admin_url": "http://%s:%d/_testbed" % (config.EMULATOR_HOST, emulator_port),
-        "proxy_admin_url": "http://%s:%d" % (config.PROXY_ADMIN_HOST, proxy_admin_port),
+        "proxy_admin_url": "http://%s:%d" % (config.PROXY_ADMIN_HOST, bound["proxy_admin"].getsockname()[1]),
         "aws_region": region,
         "aws_account_id": config.ACCOUNT_ID,
         "aws_access_key": config.DUMMY_AWS_ACCESS_KEY,
         "aws_secret_key": config.DUMMY_AWS_SECRET_KEY,
         "xks_proxy_instances": sorted(config.PROXY_INSTANCES),
         "xks_host_map": {},
+        "xks_unreachable_endpoint": "https://" + addresses[UNREACHABLE],
     }
     for name, spec in sorted(config.PROXY_INSTANCES.items()):
         live = [new_credential()]
         keys = copy.deepcopy(config.DEFAULT_EXTERNAL_KEYS)
-        instances[name] = {"address": spec["address"], "port": config.PROXY_PORT, "key_manager": spec["key_manager"],
+        instances[name] = {"address": addresses[name], "port": config.PROXY_PORT, "key_manager": spec["key_manager"],
                            "paths": {spec["uri_path"]: live}, "external_keys": {spec["uri_path"]: keys}}
         public["xks_proxy_" + name] = {
             "name": name,
-            "address": spec["address"],
-            "endpoint": "https://" + spec["address"],
+            "address": addresses[name],
+            "endpoint": "https://" + addresses[name],
             "hostnames": list(spec["hostnames"]),
             "uri_path": spec["uri_path"],
             "credentials": live,
@@ -146,10 +199,16 @@ def _layout(state_dir, emulator_port, proxy_admin_port, region):
             "external_keys": keys,
         }
         for host in spec["hostnames"]:
-            public["xks_host_map"][host] = spec["address"]
-    targets = {name: spec["address"] for name, spec in config.PROXY_INSTANCES.items()}
+            public["xks_host_map"][host] = addresses[name]
+    targets = {name: addresses[name] for name in config.PROXY_INSTANCES}
     public["xks_vpc_endpoint_services"] = vpc.default_services(region, config.ACCOUNT_ID, config.OTHER_ACCOUNT_ID, targets)
     return instances, public
+
+
+def _certificate_identities(public):
+    """What the proxies' certificate must be valid for: the addresses chosen at this start, the names, the extras."""
+    proxies = [public["xks_proxy_" + name] for name in public["xks_proxy_instances"]]
+    return [proxy["address"] for proxy in proxies] + [host for proxy in proxies for host in proxy["hostnames"]] + config.EXTRA_CERT_NAMES
 
 
 def _key_material(instances):
@@ -163,7 +222,7 @@ def _key_material(instances):
     return material
 
 
-def _spawn(state_dir, service):
+def _spawn(state_dir, service, pass_fds):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (_TESTS_DIR, env.get("PYTHONPATH")) if p)
     env["PYTHONUNBUFFERED"] = "1"
@@ -173,7 +232,7 @@ def _spawn(state_dir, service):
         return subprocess.Popen(  # pylint: disable=consider-using-with
             [sys.executable, "-m", SERVICES[service], "--config", os.path.join(state_dir, _CONFIG_FILES[service])],
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=state_dir,
-            start_new_session=True, close_fds=True)
+            start_new_session=True, close_fds=True, pass_fds=pass_fds)
 
 
 def _answering(public):
@@ -200,52 +259,68 @@ def _wait_until_answering(state_dir, processes, public, timeout):
     raise TestbedError("the services did not answer within %.0f s; see the logs in %s" % (timeout, state_dir))
 
 
-def start(state_dir, connect_delay=config.CONNECT_DELAY, disconnect_delay=config.DISCONNECT_DELAY,
-          health_timeout_ms=config.HEALTH_TIMEOUT_MS, emulator_port=config.EMULATOR_PORT,
-          proxy_admin_port=config.PROXY_ADMIN_PORT, region=config.REGION, timeout=config.START_TIMEOUT,
-          consistency_delay=config.CONSISTENCY_DELAY, quota_scale=config.QUOTA_SCALE):
-    """Start both services in the background; return the testbed.json document once they answer."""
-    state_dir = os.path.abspath(state_dir)
-    os.makedirs(state_dir, mode=0o700, exist_ok=True)
-    if status(state_dir)["running"]:
-        raise TestbedError("a test bed is already running from %s" % state_dir)
-    _check_port_free(config.EMULATOR_HOST, emulator_port)
-    _check_port_free(config.PROXY_ADMIN_HOST, proxy_admin_port)
-    for spec in config.PROXY_INSTANCES.values():
-        _check_port_free(spec["address"], config.PROXY_PORT)
-
-    instances, public = _layout(state_dir, emulator_port, proxy_admin_port, region)
-    identities = [spec["address"] for spec in config.PROXY_INSTANCES.values()]
-    identities += [host for spec in config.PROXY_INSTANCES.values() for host in spec["hostnames"]] + config.EXTRA_CERT_NAMES
-    pem = pki.make_pki(state_dir, identities)
-    public["xks_ca_file"] = pem["ca_file"]
-    public["xks_connect_delay"] = connect_delay
-    public["xks_disconnect_delay"] = disconnect_delay
-    public["xks_health_timeout_ms"] = health_timeout_ms
-    public["xks_consistency_delay"] = consistency_delay
-    public["xks_quota_scale"] = quota_scale
+def _write_service_configs(state_dir, bound, instances, public, pem):
+    """Each service's configuration, with the descriptors of the sockets it inherits."""
     _write_json(os.path.join(state_dir, KEY_MATERIAL_FILE), _key_material(instances))
     _write_json(os.path.join(state_dir, PROXY_CONFIG), {
-        "region": region, "admin_host": config.PROXY_ADMIN_HOST, "admin_port": proxy_admin_port,
+        "region": public["aws_region"], "admin_fd": bound["proxy_admin"].fileno(),
+        "claim_fds": [sock.fileno() for _address, sock in bound["proxy_addresses"].values()],
         "cert_file": pem["cert_file"], "key_file": pem["key_file"],
         "untrusted_cert_file": pem["untrusted_cert_file"], "untrusted_key_file": pem["untrusted_key_file"],
         "instances": instances, "key_material_file": os.path.join(state_dir, KEY_MATERIAL_FILE),
     })
     _write_json(os.path.join(state_dir, EMULATOR_CONFIG), {
-        "host": config.EMULATOR_HOST, "port": emulator_port,
-        "settings": {"connect_delay": connect_delay, "disconnect_delay": disconnect_delay, "health_timeout_ms": health_timeout_ms,
-                     "consistency_delay": consistency_delay, "quota_scale": quota_scale,
-                     "ca_file": pem["ca_file"], "host_map": public["xks_host_map"],
+        "host": config.EMULATOR_HOST, "fd": bound["emulator"].fileno(),
+        "settings": {"connect_delay": public["xks_connect_delay"], "disconnect_delay": public["xks_disconnect_delay"],
+                     "health_timeout_ms": public["xks_health_timeout_ms"], "consistency_delay": public["xks_consistency_delay"],
+                     "quota_scale": public["xks_quota_scale"], "ca_file": pem["ca_file"], "host_map": public["xks_host_map"],
                      "vpc_endpoint_services": vpc.registry(public["xks_vpc_endpoint_services"])},
     })
 
+
+def _inherited_fds(bound, service):
+    if service == "emulator":
+        return [bound["emulator"].fileno()]
+    return [bound["proxy_admin"].fileno()] + [sock.fileno() for _address, sock in bound["proxy_addresses"].values()]
+
+
+def _spawn_services(state_dir, bound):
+    """Start each service with its sockets; processes.json lists each as soon as it runs (so stop() finds it)."""
     processes = {}
-    try:
-        for service in SERVICES:
-            processes[service] = _spawn(state_dir, service)
+    for service in SERVICES:
+        processes[service] = _spawn(state_dir, service, _inherited_fds(bound, service))
         _write_json(os.path.join(state_dir, PROCESS_FILE), {s: {"pid": p.pid, "module": SERVICES[s]} for s, p in processes.items()})
+    return processes
+
+
+def start(state_dir, connect_delay=config.CONNECT_DELAY, disconnect_delay=config.DISCONNECT_DELAY,
+          health_timeout_ms=config.HEALTH_TIMEOUT_MS, emulator_port=config.EMULATOR_PORT,
+          proxy_admin_port=config.PROXY_ADMIN_PORT, region=config.REGION, timeout=config.START_TIMEOUT,
+          consistency_delay=config.CONSISTENCY_DELAY, quota_scale=config.QUOTA_SCALE, proxy_addresses=None):
+    """Start both services in the background; return the testbed.json document once they answer.
+
+    Ports 0 (the default) get free ones, and so do the proxy instances that `proxy_addresses`
+    ({instance: address}) does not name: several test beds can run at once.
+    """
+    state_dir = os.path.abspath(state_dir)
+    os.makedirs(state_dir, mode=0o700, exist_ok=True)
+    if status(state_dir)["running"]:
+        raise TestbedError("a test bed is already running from %s" % state_dir)
+    bound = _bind(emulator_port or 0, proxy_admin_port or 0, dict(proxy_addresses or {}))
+    try:
+        instances, public = _layout(state_dir, bound, region)
+        public.update(xks_connect_delay=connect_delay, xks_disconnect_delay=disconnect_delay, xks_health_timeout_ms=health_timeout_ms,
+                      xks_consistency_delay=consistency_delay, xks_quota_scale=quota_scale)
+        pem = pki.make_pki(state_dir, _certificate_identities(public))
+        public["xks_ca_file"] = pem["ca_file"]
+        _write_service_configs(state_dir, bound, instances, public, pem)
+        try:
+            processes = _spawn_services(state_dir, bound)
+        finally:
+            _release(bound)  # the services hold their own copies
         _wait_until_answering(state_dir, processes, public, timeout)
     except BaseException:
+        _release(bound)
         stop(state_dir)
         raise
     _write_json(os.path.join(state_dir, STATE_FILE), public)

@@ -16,7 +16,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     with open(args.config, encoding="utf-8") as handle:
         config = json.load(handle)
-    server = make_emulator(config["host"], config["port"], config["settings"])
+    server = make_emulator(config["host"], config["fd"], config["settings"])
 
     def stop(signum, frame):
         # shutdown() waits for serve_forever, which runs in this (the main) thread: call it from another.
@@ -24,7 +24,7 @@ def main(argv=None):
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    sys.stderr.write("kms emulator: http://%s:%s\n" % (config["host"], config["port"]))
+    sys.stderr.write("kms emulator: http://%s:%s\n" % server.server_address[:2])
     try:
         server.serve_forever(poll_interval=0.1)
     finally:

@@ -9,9 +9,10 @@ from .patch import install
 from .settings import SETTINGS
 
 
-def make_emulator(host, port, settings=None):
-    """A threaded werkzeug server; `settings` are keyword arguments of Settings.configure()."""
+def make_emulator(host, fd, settings=None):
+    """A threaded werkzeug server on the listening socket `fd` (bound by the launcher); `settings` are
+    keyword arguments of Settings.configure()."""
     install()
     SETTINGS.configure(**(settings or {}))
     app = TestbedMiddleware(DomainDispatcherApplication(create_backend_app))
-    return make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
+    return make_server(host, 0, app, threaded=True, request_handler=MotoRequestHandler, fd=fd)

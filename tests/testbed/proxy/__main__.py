@@ -24,8 +24,8 @@ def main(argv=None):
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    sys.stderr.write("xks proxy: admin on %s:%s, listeners %s\n" % (config["admin_host"], config["admin_port"],
-                     ", ".join("%s=%s:%s" % (n, i["address"], i["port"]) for n, i in sorted(config["instances"].items()))))
+    listeners = ", ".join("%s=%s:%s" % (n, i["address"], i["port"]) for n, i in sorted(config["instances"].items()))
+    sys.stderr.write("xks proxy: admin on %s:%s, listeners %s\n" % (proxy.admin.server_address[0], proxy.admin.server_address[1], listeners))
     try:
         proxy.serve_forever()
     finally:

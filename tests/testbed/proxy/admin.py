@@ -142,8 +142,10 @@ class AdminHandler(http.server.BaseHTTPRequestHandler):
 
 class AdminServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
-    allow_reuse_address = True
 
-    def __init__(self, address, proxy):
+    def __init__(self, listening, proxy):
+        """`listening`: the socket the launcher bound (and listens on) for this test bed."""
         self.actions = AdminActions(proxy)
-        http.server.ThreadingHTTPServer.__init__(self, address, AdminHandler)
+        http.server.ThreadingHTTPServer.__init__(self, listening.getsockname(), AdminHandler, bind_and_activate=False)
+        self.socket.close()
+        self.socket = listening

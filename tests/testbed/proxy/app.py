@@ -4,6 +4,7 @@
 import json
 import threading
 
+from .. import sockets
 from .admin import AdminServer
 from .server import Listener, server_tls_context
 from .state import ProxyState
@@ -24,7 +25,9 @@ class XksProxy(object):
         self._untrusted = server_tls_context(config["untrusted_cert_file"], config["untrusted_key_file"])
         self._listeners = {name: Listener(self, name, inst["address"], inst["port"]) for name, inst in config["instances"].items()}
         self._sync_lock = threading.Lock()
-        self.admin = AdminServer((config["admin_host"], config["admin_port"]), self)
+        # Held, never served: they keep each instance's address (and the unreachable one) for this test bed.
+        self._claims = [sockets.inherited(fd) for fd in config["claim_fds"]]
+        self.admin = AdminServer(sockets.inherited(config["admin_fd"]), self)
 
     def tls_context(self, instance_name):
         return self._untrusted if self.state.faults(instance_name)["bad_tls"] else self._trusted
@@ -53,3 +56,4 @@ class XksProxy(object):
         for listener in self._listeners.values():
             listener.stop()
         self.admin.server_close()
+        sockets.release(self._claims)

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""One test bed for the whole session, on the real ports; every test starts from a clean state."""
+"""One test bed for the whole session (on ports and addresses its start picks); every test starts from a clean state."""
 
 import os
 import sys
@@ -11,21 +11,17 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 import testbed  # noqa: E402  pylint: disable=wrong-import-position
 from testbed import kms as out_of_band  # noqa: E402  pylint: disable=wrong-import-position
 from testbed.kms import kms_client  # noqa: E402  pylint: disable=wrong-import-position
+from testbed_helpers import BED_OPTIONS  # noqa: E402  pylint: disable=wrong-import-position
 
-# Short transitions keep the suite fast; tests that need another value set it through the admin API.
-CONNECT_DELAY = 0.3
-DISCONNECT_DELAY = 0.3
-# KMS's request quotas are on by default; the rules are tested one by one here, so this suite turns
-# them off and test_emulator_quotas.py turns them on.
-QUOTA_SCALE = 0
-# ... so the out-of-band observer may poll fast (test_emulator_quotas.py does not poll).
+# The suite's start options are BED_OPTIONS (testbed_helpers.py), shared with the tests that start more
+# beds. They turn KMS's request quotas off, so the out-of-band observer may poll fast
+# (test_emulator_quotas.py, which turns them on, does not poll).
 out_of_band.MIN_POLL_INTERVAL = 0.05
 
 
 @pytest.fixture(scope="session")
 def bed(tmp_path_factory):
-    with testbed.running(str(tmp_path_factory.mktemp("testbed")), connect_delay=CONNECT_DELAY,
-                         disconnect_delay=DISCONNECT_DELAY, quota_scale=QUOTA_SCALE) as document:
+    with testbed.running(str(tmp_path_factory.mktemp("testbed")), **BED_OPTIONS) as document:
         yield document
 
 

@@ -1,12 +1,17 @@
 # -*- coding: utf-8 -*-
 """The CLI and testbed.json, as the integration runner and `make demo` use them."""
 
+import ipaddress
 import json
 import os
 import re
+import socket
 import stat
 import subprocess
 import sys
+from urllib.parse import urlsplit
+
+import pytest
 
 import testbed
 from testbed_helpers import health_request
@@ -46,14 +51,66 @@ def test_stop_of_an_empty_directory(tmp_path):
     assert "nothing was running" in result.stdout
 
 
-def test_second_start_is_refused_without_leaking_secrets(bed, tmp_path):
-    result = run_cli("start", "--state-dir", str(tmp_path))
+def _port(url):
+    return urlsplit(url).port
+
+
+@pytest.mark.parametrize("option, taken", [
+    ("--emulator-port", lambda bed: str(_port(bed["kms_endpoint_url"]))),
+    ("--proxy-admin-port", lambda bed: str(_port(bed["proxy_admin_url"]))),
+    ("--proxy-address", lambda bed: "secondary=" + bed["xks_proxy_primary"]["address"]),
+])
+def test_a_start_on_a_taken_port_or_address_is_refused_without_leaking_secrets(bed, tmp_path, option, taken):
+    result = run_cli("start", "--state-dir", str(tmp_path), option, taken(bed))
     assert result.returncode == 2
     assert "already in use" in result.stderr
     for secret in all_secrets(bed):
         assert secret not in result.stdout + result.stderr
-    # The failed start left the running bed alone.
+    # The failed start left the running bed alone and nothing of its own running.
     assert testbed.status(bed["testbed_state_dir"])["running"] is True
+    assert testbed.status(str(tmp_path))["services"] == {"emulator": {"pid": None, "alive": False}, "proxy": {"pid": None, "alive": False}}
+
+
+def test_explicit_ports_and_addresses_are_used(tmp_path):
+    emulator_port, admin_port = _free_port(), _free_port()
+    address = _free_proxy_address()
+    result = run_cli("start", "--state-dir", str(tmp_path), "--emulator-port", str(emulator_port),
+                     "--proxy-admin-port", str(admin_port), "--proxy-address", "secondary=" + address)
+    try:
+        assert result.returncode == 0, result.stderr
+        bed = testbed.load_state(str(tmp_path))
+        assert bed["kms_endpoint_url"] == "http://127.0.0.1:%d" % emulator_port
+        assert bed["proxy_admin_url"] == "http://127.0.0.1:%d" % admin_port
+        assert bed["xks_proxy_secondary"]["endpoint"] == "https://" + address
+        # The proxy serves it, with a certificate for it.
+        assert health_request(bed, bed["xks_proxy_secondary"]["credentials"][0], instance="secondary").status_code == 200
+    finally:
+        testbed.stop(str(tmp_path))
+
+
+def test_an_unknown_instance_is_named(tmp_path):
+    result = run_cli("start", "--state-dir", str(tmp_path), "--proxy-address", "tertiary=127.0.0.99")
+    assert result.returncode == 2
+    assert "no proxy instance named tertiary" in result.stderr
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _free_proxy_address():
+    """A loopback address far from those the test beds pick first, free on port 443."""
+    for last in range(200, 250):
+        address = "127.0.3.%d" % last
+        with socket.socket() as probe:
+            try:
+                probe.bind((address, 443))
+            except OSError:
+                continue
+            return address
+    raise AssertionError("no free address in 127.0.3.200-249")
 
 
 def test_state_file_is_private_and_complete(bed):
@@ -65,11 +122,29 @@ def test_state_file_is_private_and_complete(bed):
                 "xks_health_timeout_ms", "xks_consistency_delay", "xks_quota_scale", "xks_proxy_primary", "xks_proxy_secondary",
                 "xks_vpc_endpoint_services"):
         assert key in bed
-    assert bed["kms_endpoint_url"] == "http://127.0.0.1:45990"
-    assert bed["proxy_admin_url"] == "http://127.0.0.1:45991"
-    assert bed["xks_proxy_primary"]["endpoint"] == "https://127.0.0.11"
-    assert bed["xks_proxy_secondary"]["endpoint"] == "https://127.0.0.12"
     assert os.path.isfile(bed["xks_ca_file"])
+
+
+def test_state_file_names_what_this_start_chose(bed):
+    """The ports and addresses are free ones picked at start; testbed.json says which, consistently."""
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", bed["kms_endpoint_url"])
+    assert bed["emulator_admin_url"] == bed["kms_endpoint_url"] + "/_testbed"
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", bed["proxy_admin_url"])
+    assert bed["proxy_admin_url"] != bed["kms_endpoint_url"]
+    proxies = [bed["xks_proxy_" + name] for name in bed["xks_proxy_instances"]]
+    addresses = [proxy["address"] for proxy in proxies]
+    assert len(set(addresses)) == len(addresses)
+    for proxy in proxies:
+        assert ipaddress.ip_address(proxy["address"]).is_loopback
+        assert proxy["endpoint"] == "https://" + proxy["address"]
+        assert all(bed["xks_host_map"][host] == proxy["address"] for host in proxy["hostnames"])
+    unreachable = urlsplit(bed["xks_unreachable_endpoint"]).hostname
+    assert ipaddress.ip_address(unreachable).is_loopback and unreachable not in addresses
+
+
+def test_the_unreachable_endpoint_refuses_connections(bed):
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection((urlsplit(bed["xks_unreachable_endpoint"]).hostname, 443), timeout=5).close()
 
 
 def test_credentials_have_the_spec_formats(bed):

@@ -92,7 +92,7 @@ def test_unresolvable_host_is_unreachable(kms, bed):
 
 
 def test_certificate_must_match_the_endpoint_name(kms, bed, emulator):
-    emulator.set_settings(host_map={"not-on-the-cert.example.org": "127.0.0.11"})
+    emulator.set_settings(host_map={"not-on-the-cert.example.org": bed["xks_proxy_primary"]["address"]})
     with pytest.raises(ClientError) as excinfo:
         create_store(kms, bed, XksProxyUriEndpoint="https://not-on-the-cert.example.org")
     assert error_code(excinfo) == "XksProxyUriUnreachableException"

@@ -44,7 +44,7 @@ def test_endpoint_and_path_are_unique_but_the_endpoint_may_be_shared(kms, bed, p
 def test_a_public_store_cannot_use_a_vpc_stores_endpoint(kms, bed, emulator):
     create_store(kms, bed, "vpc", **_vpc(bed, "vpc"))
     # Even on another path, and even though the proxy would answer there.
-    emulator.set_settings(host_map={"myproxy-private.xks.example.com": "127.0.0.12"})
+    emulator.set_settings(host_map={"myproxy-private.xks.example.com": bed["xks_proxy_secondary"]["address"]})
     arguments = store_arguments(bed, "public", "secondary", XksProxyUriEndpoint="https://myproxy-private.xks.example.com",
                                 XksProxyUriPath="/other/kms/xks/v1")
     assert _create_error(kms, arguments) == "XksProxyUriEndpointInUseException"
@@ -103,9 +103,9 @@ def test_only_external_key_stores_are_emulated(kms, bed):
 
 @pytest.mark.parametrize("member, value", [
     ("CustomKeyStoreName", "n" * 257),
-    ("XksProxyUriEndpoint", "http://127.0.0.11"),
-    ("XksProxyUriEndpoint", "https://127.0.0.11:443"),
-    ("XksProxyUriEndpoint", "https://127.0.0.11/path"),
+    ("XksProxyUriEndpoint", "http://127.0.0.1"),
+    ("XksProxyUriEndpoint", "https://127.0.0.1:443"),
+    ("XksProxyUriEndpoint", "https://127.0.0.1/path"),
     ("XksProxyUriEndpoint", "https://" + "a" * 121),
     ("XksProxyUriPath", "/primary/kms/xks/v2x"),
     ("XksProxyUriPath", "/primary/kms/xks"),

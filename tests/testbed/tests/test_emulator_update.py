@@ -32,7 +32,7 @@ def test_online_properties_change_while_connected(kms, bed, proxy):
 
 
 @pytest.mark.parametrize("changes", [
-    {"XksProxyUriEndpoint": "https://127.0.0.12"},
+    {"XksProxyUriEndpoint": "https://xks-proxy-2.test"},
     {"XksProxyConnectivity": "VPC_ENDPOINT_SERVICE", "XksProxyUriEndpoint": "https://myproxy-private.xks.example.com",
      "XksProxyVpcEndpointServiceName": SERVICE},
 ])

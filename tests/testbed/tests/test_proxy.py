@@ -217,11 +217,13 @@ def test_reset_restores_the_start_configuration(bed, proxy):
 
 # TLS
 
-@pytest.mark.parametrize("name", ["xks-proxy.test", "myproxy.xks.example.com", "127.0.0.11"])
+@pytest.mark.parametrize("name", ["xks-proxy.test", "myproxy.xks.example.com", None])
 def test_certificate_matches_names_and_address(bed, name):
+    """None: the address this start chose for the instance."""
+    address = bed["xks_proxy_primary"]["address"]
     context = ssl.create_default_context(cafile=bed["xks_ca_file"])
-    with socket.create_connection(("127.0.0.11", 443), timeout=5) as raw:
-        with context.wrap_socket(raw, server_hostname=name) as tls:
+    with socket.create_connection((address, 443), timeout=5) as raw:
+        with context.wrap_socket(raw, server_hostname=name or address) as tls:
             assert tls.version() in ("TLSv1.2", "TLSv1.3")
 
 
@@ -230,14 +232,16 @@ def test_tls_below_1_2_is_refused(bed):
     context = ssl.create_default_context(cafile=bed["xks_ca_file"])
     context.minimum_version = ssl.TLSVersion.TLSv1
     context.maximum_version = ssl.TLSVersion.TLSv1_1
-    with socket.create_connection(("127.0.0.11", 443), timeout=5) as raw:
+    address = bed["xks_proxy_primary"]["address"]
+    with socket.create_connection((address, 443), timeout=5) as raw:
         with pytest.raises(ssl.SSLError):
-            context.wrap_socket(raw, server_hostname="127.0.0.11")
+            context.wrap_socket(raw, server_hostname=address)
 
 
 def test_tls_1_2_uses_a_spec_cipher(bed):
     context = ssl.create_default_context(cafile=bed["xks_ca_file"])
     context.maximum_version = ssl.TLSVersion.TLSv1_2
-    with socket.create_connection(("127.0.0.11", 443), timeout=5) as raw:
-        with context.wrap_socket(raw, server_hostname="127.0.0.11") as tls:
+    address = bed["xks_proxy_primary"]["address"]
+    with socket.create_connection((address, 443), timeout=5) as raw:
+        with context.wrap_socket(raw, server_hostname=address) as tls:
             assert tls.cipher()[0] in ("ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384")
