@@ -7,6 +7,8 @@
 plan, then create it in its external key store (after a preflight of the external key), edit it, or
 schedule or cancel its deletion; predict the key in check mode."""
 
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
 from ansible_collections.kms.xks.plugins.module_utils._api import key as api
 from ansible_collections.kms.xks.plugins.module_utils._api.keystore import describe_key_store
 from ansible_collections.kms.xks.plugins.module_utils._common.errors import AnsibleXksError
@@ -222,7 +224,7 @@ class KeyManager:
         principal = None
         if self.params["preflight"] != "never" and credential and credential.get("raw_secret_access_key"):
             try:
-                principal = caller_arn(self.module.client("sts"))
+                principal = caller_arn(self.module.client("sts", retry_decorator=AWSRetry.jittered_backoff()))
             except AnsibleXksError as e:
                 raise KeyFailure(str(e), e)
         try:
