@@ -137,6 +137,7 @@ seealso:
 extends_documentation_fragment:
   - kms.xks.attributes
   - kms.xks.attributes.action_group
+  - kms.xks.kms_retries
   - kms.xks.proxy_credential
   - amazon.aws.common.modules
   - amazon.aws.region.modules

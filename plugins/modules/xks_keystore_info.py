@@ -43,6 +43,7 @@ seealso:
 extends_documentation_fragment:
   - kms.xks.attributes
   - kms.xks.attributes.action_group
+  - kms.xks.kms_retries
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

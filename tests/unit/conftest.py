@@ -8,18 +8,19 @@ botocore Stubber: every request is validated against the KMS service model."""
 
 import contextlib
 import json
+import time
 
 import boto3  # a plain import: a missing library fails the run instead of skipping tests quietly
 import pytest
 from botocore.stub import Stubber
 
-from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.kms.xks.plugins.module_utils._common.retries import kms_retry
 from ansible_collections.kms.xks.tests.unit.fake_proxy import FakeProxy
+from ansible_collections.kms.xks.tests.unit.stores import forget_earlier_warnings
 
 AWS_ARGS = {"region": "us-east-1", "access_key": "AKIDEXAMPLE", "secret_key": "not-a-real-secret-key"}
 
@@ -27,24 +28,27 @@ AWS_ARGS = {"region": "us-east-1", "access_key": "AKIDEXAMPLE", "secret_key": "n
 class ModuleRun:
     """Runs a module once; gives back its JSON result and the API calls it made."""
 
-    def __init__(self, monkeypatch, capsys):
+    def __init__(self, monkeypatch, capsys, clock):
         self.client = boto3.client("kms", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x")
         self.stubber = Stubber(self.client)
         # STS answers GetCallerIdentity, for a prediction that needs the account id (amazon.aws get_aws_account_id).
         self.sts = boto3.client("sts", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x")
         self.sts_stubber = Stubber(self.sts)
         self.calls = []
-        self.sleeps = []
+        self.clock = clock
         self._capsys = capsys
         self.client.meta.events.register("before-parameter-build.kms", self._record)
         self.sts.meta.events.register("before-parameter-build.sts", self._record)
         monkeypatch.setattr(AnsibleAWSModule, "client", lambda module, service, retry_decorator=None, **kw: RetryingBotoClientWrapper(
             self.sts if service == "sts" else self.client, kms_retry()))
-        # Waits and retries must not take real time in unit tests; we record how long they would have slept.
-        monkeypatch.setattr("time.sleep", self.sleeps.append)
 
     def _record(self, model, params, **kwargs):
         self.calls.append((model.name, params))
+
+    @property
+    def sleeps(self):
+        """How long the waits and retries of the runs would have slept (the fake clock's sleeps)."""
+        return self.clock.sleeps
 
     @property
     def operations(self):
@@ -69,9 +73,7 @@ class ModuleRun:
             args["_ansible_check_mode"] = True
         if diff:
             args["_ansible_diff"] = True
-        # Warnings and deprecations are process-wide in ansible-core: without this, a run would report an earlier run's.
-        for name in ("_global_warnings", "_global_deprecations"):
-            getattr(ansible_warnings, name).clear()
+        forget_earlier_warnings()
         with self.stubber, self.sts_stubber, patch_module_args(args):
             with contextlib.suppress(SystemExit):
                 main()
@@ -114,9 +116,33 @@ def pytest_runtest_makereport(item, call):
         _skip_as_failure(report, item.nodeid)
 
 
+class FakeClock:
+    """The one fake time of the unit tests: time.monotonic() advances only by what time.sleep() is asked to wait."""
+
+    def __init__(self):
+        self.now = 100.0
+        self.sleeps = []
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 @pytest.fixture
-def run_module(monkeypatch, capsys):
-    return ModuleRun(monkeypatch, capsys)
+def clock(monkeypatch):
+    """Waits and retries take no real time: time.sleep and time.monotonic are the fake clock's."""
+    fake = FakeClock()
+    monkeypatch.setattr(time, "monotonic", fake.monotonic)
+    monkeypatch.setattr(time, "sleep", fake.sleep)
+    return fake
+
+
+@pytest.fixture
+def run_module(monkeypatch, capsys, clock):
+    return ModuleRun(monkeypatch, capsys, clock)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,8 @@ are not (KMS wants access key IDs of A-Z and 2-7 only).
 import copy
 import datetime
 
+from ansible.module_utils.common import warnings as ansible_warnings
+
 STORE_ID = "cks-1234567890abcdef0"
 OTHER_ID = "cks-0fedcba0987654321"
 STORE_NAME = "ExampleXks"
@@ -91,6 +93,13 @@ def credential(access_key_id=ACCESS_KEY_ID, secret=SECRET):
 def api_credential(access_key_id=ACCESS_KEY_ID, secret=SECRET):
     """The XksProxyAuthenticationCredential parameter."""
     return {"AccessKeyId": access_key_id, "RawSecretAccessKey": secret}
+
+
+def configuration_document(uri_path=URI_PATH, access_key_id=ACCESS_KEY_ID, secret=SECRET, **changes):
+    """The JSON document of a proxy configuration file, as the KMS console accepts it (``changes`` replace or add keys)."""
+    document = {"XksProxyUriPath": uri_path, "XksProxyAuthenticationCredential": api_credential(access_key_id, secret)}
+    document.update(changes)
+    return document
 
 
 def create_args(**overrides):
@@ -248,3 +257,9 @@ def neighbours():
         store(store_id="cks-%017d" % number, name="Other%d" % number, endpoint="https://proxy%d.xks.example.com" % number, path=PLAIN_PATH)
         for number in range(1, 9)
     ]
+
+
+def forget_earlier_warnings():
+    """Warnings and deprecations are process-wide in ansible-core: without this, a run would report an earlier run's."""
+    for name in ("_global_warnings", "_global_deprecations"):
+        getattr(ansible_warnings, name).clear()

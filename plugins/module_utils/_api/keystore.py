@@ -5,15 +5,16 @@
 
 """Thin wrappers over the six KMS custom key store operations, with error handling and retries.
 
-Each wrapper takes a client made with ``module.client("kms", retry_decorator=kms_retry())``.
+Each wrapper takes a client made with ``module.client("kms", retry_decorator=kms_retry())``; the
+listing uses botocore's paginator, retried as a whole by the same kms_retry().
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 
 from ansible_collections.kms.xks.plugins.module_utils._common.errors import AnsibleXksError
 from ansible_collections.kms.xks.plugins.module_utils._common.errors import XksErrorHandler
+from ansible_collections.kms.xks.plugins.module_utils._common.retries import kms_retry
 from ansible_collections.kms.xks.plugins.module_utils._common.states import EXTERNAL_KEY_STORE
-
 
 
 @XksErrorHandler.list_error_handler("describe custom key store", None)
@@ -28,15 +29,10 @@ def describe_key_store(client, store_id=None, name=None):
 
 
 @XksErrorHandler.list_error_handler("list custom key stores", [])
+@kms_retry()
 def list_key_stores(client):
-    """Every custom key store of the account and Region, following NextMarker."""
-    stores, kwargs = [], {}
-    while True:
-        response = client.describe_custom_key_stores(aws_retry=True, **kwargs)
-        stores.extend(response.get("CustomKeyStores") or [])
-        if not response.get("Truncated"):
-            return stores
-        kwargs = {"Marker": response["NextMarker"]}
+    """Every custom key store of the account and Region, with botocore's paginator (retried as a whole)."""
+    return client.get_paginator("describe_custom_key_stores").paginate().build_full_result().get("CustomKeyStores", [])
 
 
 def find_key_stores(client, store_id=None, name=None):
@@ -47,7 +43,7 @@ def find_key_stores(client, store_id=None, name=None):
     return [entry] if entry else []
 
 
-# LimitExceededException on CreateCustomKeyStore: the quota, which waiting does not lift (never retried, see _common.retries.KMS_RETRIES).
+# LimitExceededException on CreateCustomKeyStore: the quota, which waiting does not lift (never retried, see _common.retries).
 QUOTA_MESSAGE = (
     "Cannot create external key store: the account already has the most custom key stores KMS allows in this Region "
     "(10 per account and Region, CloudHSM and external key stores together, whatever their connection state). "
@@ -79,6 +75,8 @@ def disconnect_key_store(client, store_id):
     client.disconnect_custom_key_store(CustomKeyStoreId=store_id, aws_retry=True)
 
 
-@XksErrorHandler.common_error_handler("delete external key store")
+@XksErrorHandler.deletion_error_handler("delete external key store")
 def delete_key_store(client, store_id):
+    """DeleteCustomKeyStore; True, or False when the store was already gone (deleted by another run)."""
     client.delete_custom_key_store(CustomKeyStoreId=store_id, aws_retry=True)
+    return True

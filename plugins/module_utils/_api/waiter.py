@@ -68,8 +68,7 @@ class WaitTimeoutError(AnsibleXksError):
 class Timeline:
     """The connection states a run saw, each with its time, so that a long wait is not silent.
 
-    Times come from ``time.monotonic`` (read at each call, so a test can replace ``time``); ``at`` is
-    the wall-clock time the run started plus that elapsed time.
+    Times come from ``time.monotonic``; ``at`` is the wall-clock time the run started plus that elapsed time.
     """
 
     def __init__(self):
@@ -98,15 +97,14 @@ class Timeline:
         return round(total, 3)
 
 
-def _poll(client, store_id, done, target, timeout, sleep, clock, observe=None):
+def _poll(client, store_id, done, target, timeout, observe=None):
     """Describe the store until ``done(state)``; FAILED ends a wait for CONNECTED at once. ``observe(state)`` sees each poll."""
-    sleep, clock = sleep or time.sleep, clock or time.monotonic
-    started = clock()
+    started = time.monotonic()
     deadline = started + timeout
     while True:
         # Sleep first: every wait follows our own Connect/Disconnect or a transient state just seen,
         # so an immediate poll could never end it.
-        sleep(min(poll_sleep(clock() - started), max(deadline - clock(), 0)))
+        time.sleep(min(poll_sleep(time.monotonic() - started), max(deadline - time.monotonic(), 0)))
         entry = describe_key_store(client, store_id=store_id)
         if entry is None:
             raise AnsibleXksError(message="External key store %s disappeared while waiting for it to be %s." % (store_id, target))
@@ -117,18 +115,18 @@ def _poll(client, store_id, done, target, timeout, sleep, clock, observe=None):
             return entry
         if state == FAILED and target == CONNECTED:
             raise ConnectionFailedError(store_id, entry.get("ConnectionErrorCode"), entry)
-        if deadline - clock() <= 0:
+        if deadline - time.monotonic() <= 0:
             raise WaitTimeoutError(store_id, target, entry, timeout)
 
 
-def wait_for_state(client, store_id, target, timeout, sleep=None, clock=None, observe=None):
+def wait_for_state(client, store_id, target, timeout, observe=None):
     """Poll until the store is in ``target``; return its last DescribeCustomKeyStores entry.
 
     Raises ConnectionFailedError on FAILED, WaitTimeoutError when ``timeout`` seconds pass.
     """
-    return _poll(client, store_id, lambda state: state == target, target, timeout, sleep, clock, observe)
+    return _poll(client, store_id, lambda state: state == target, target, timeout, observe)
 
 
-def wait_for_settled(client, store_id, timeout, sleep=None, clock=None, observe=None):
+def wait_for_settled(client, store_id, timeout, observe=None):
     """Poll until the store is no longer CONNECTING or DISCONNECTING (FAILED is settled too)."""
-    return _poll(client, store_id, lambda state: state not in TRANSIENT_STATES, "CONNECTED, DISCONNECTED or FAILED", timeout, sleep, clock, observe)
+    return _poll(client, store_id, lambda state: state not in TRANSIENT_STATES, "CONNECTED, DISCONNECTED or FAILED", timeout, observe)

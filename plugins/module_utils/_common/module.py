@@ -21,6 +21,7 @@ from ansible_collections.kms.xks.plugins.module_utils._common.collection import 
 from ansible_collections.kms.xks.plugins.module_utils._common.collection import COLLECTION_VERSION
 from ansible_collections.kms.xks.plugins.module_utils._common.retries import KMS_RETRIES
 
+
 class XksAnsibleModule(AnsibleModule):
     """AnsibleModule that masks every value given to a credential option, in any shape, at every verbosity.
 
@@ -46,23 +47,26 @@ class AnsibleXksModule(AnsibleAWSModule):
     """AnsibleAWSModule built on XksAnsibleModule, that names kms.xks in the botocore User-Agent."""
 
     def __init__(self, **kwargs):
-        # amazon.aws builds its AnsibleModule from the class-level default_settings (it ignores a module_class argument).
+        # module_class is amazon.aws's own setting for this, but 10.1 builds its AnsibleModule from the class-level
+        # default_settings and ignores the argument. No public route exists, so the class-level value is swapped for the
+        # construction only (and restored even if it fails); the argument is passed too, for a release that honours it.
         settings = AnsibleAWSModule.default_settings
         original = settings["module_class"]
         settings["module_class"] = XksAnsibleModule
         try:
-            super().__init__(**kwargs)
+            super().__init__(module_class=XksAnsibleModule, **kwargs)
         finally:
             settings["module_class"] = original
         set_collection_info(collection_name=COLLECTION_NAME, collection_version=COLLECTION_VERSION)
 
-    def _should_inject_warnings(self):
-        # amazon.aws 10.1 passes warnings to exit_json again on ansible-core 2.19, which prints a deprecation
-        # warning on every run that warns; AnsibleModule.warn already puts them in the result on every core.
-        return False
+    def warn(self, *args, **kwargs):
+        # AnsibleModule.warn puts every warning in the result, on every ansible-core. amazon.aws 10.1 also records them
+        # to pass them to exit_json again on ansible-core 2.19, which then prints a deprecation warning on every run that
+        # warns: warning through the AnsibleModule only (a public method) leaves amazon.aws nothing to pass again.
+        self._module.warn(*args, **kwargs)
 
     def client(self, service, retry_decorator=None, **extra_params):
-        """A boto3 client; for KMS, botocore's own retries leave the store quota alone (aws_config still wins)."""
+        """A boto3 client; for KMS, botocore's own retries are off: kms_retry() is the one layer (aws_config still wins)."""
         if service == "kms" and Config is not None:
             extra_params.setdefault("config", Config(retries=dict(KMS_RETRIES)))
         return super().client(service, retry_decorator=retry_decorator, **extra_params)

@@ -3,7 +3,17 @@
 # Copyright: Contributors to the kms.xks project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The retry policy of the kms.xks KMS calls."""
+"""The one retry layer of the kms.xks KMS calls, and its budget.
+
+KmsRetry (amazon.aws's AWSRetry, jittered backoff) is the only layer: botocore's own retries are
+turned off for KMS clients (``KMS_RETRIES``), so one call makes at most ``ATTEMPTS`` HTTP requests
+and sleeps at most ``MAX_BACKOFF_SECONDS`` in all. It retries what KMS documents as retryable
+(throttling, KMSInternalException, 5xx) and a connection that KMS closed without an answer, never
+LimitExceededException (the quota of 10 custom key stores, which waiting does not lift;
+botocore's standard mode would retry it as throttling), nor an endpoint that cannot be reached at
+all (EndpointConnectionError: a wrong endpoint or Region stays wrong). An ``aws_config`` with
+``retries`` turns botocore's layer back on, on top of this one.
+"""
 
 try:
     from botocore.exceptions import ClientError
@@ -13,10 +23,14 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-# botocore's default (standard) retry mode retries LimitExceededException as throttling, though for
-# KMS it is the quota of 10 custom key stores; its legacy mode retries throttling, 5xx and socket
-# errors for KMS but not that. kms_retry() retries what KMS documents as retryable.
-KMS_RETRIES = {"mode": "legacy"}
+# botocore sends each request once: KmsRetry is the only layer.
+KMS_RETRIES = {"mode": "standard", "total_max_attempts": 1}
+
+ATTEMPTS = 8
+FIRST_DELAY = 1
+LONGEST_DELAY = 15
+# The sleeps are drawn from 0 up to 1, 2, 4, 8, 15, 15 and 15 seconds: at most 60 s in all.
+MAX_BACKOFF_SECONDS = sum(min(FIRST_DELAY * 2 ** retry, LONGEST_DELAY) for retry in range(ATTEMPTS - 1))
 
 # KMS answers bursts with ThrottlingException and transient faults with KMSInternalException
 # (documented as retryable); AWSRetry does not know either name.
@@ -26,8 +40,7 @@ CONNECTION_CLOSED = "ConnectionClosedError"
 
 
 class KmsRetry(AWSRetry):
-    """AWSRetry that also retries a connection closed without an answer: botocore's own retries (3
-    attempts in its standard mode) end within a second or two, and AWSRetry only retries AWS errors."""
+    """AWSRetry that also retries a connection closed without an answer; AWSRetry only retries AWS errors."""
 
     base_class = (ClientError, ConnectionClosedError) if ClientError else type(None)
 
@@ -39,7 +52,8 @@ class KmsRetry(AWSRetry):
 
 
 def kms_retry():
-    """The retry decorator for KMS calls: jittered backoff, at most ~1 minute in all."""
+    """The retry decorator for KMS calls: jittered backoff, at most ATTEMPTS attempts and MAX_BACKOFF_SECONDS of sleeps."""
     return KmsRetry.jittered_backoff(
-        retries=8, delay=1, backoff=2.0, max_delay=15, catch_extra_error_codes=RETRYABLE_KMS_ERROR_CODES + [CONNECTION_CLOSED]
+        retries=ATTEMPTS, delay=FIRST_DELAY, backoff=2.0, max_delay=LONGEST_DELAY,
+        catch_extra_error_codes=RETRYABLE_KMS_ERROR_CODES + [CONNECTION_CLOSED],
     )

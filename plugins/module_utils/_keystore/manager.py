@@ -60,6 +60,11 @@ class KeystoreFailure(Exception):
         self.cause = cause
         self.entry = entry
 
+    @classmethod
+    def from_error(cls, error, entry=None):
+        """The one translation of an AnsibleXksError (AWS, waiter, preflight) into the end of the run."""
+        return cls(str(error), error, entry if entry is not None else getattr(error, "entry", None))
+
 
 class StoreInTransition(Exception):
     """KMS refused a call because another run is moving the store (CONNECTING/DISCONNECTING): settle, then plan again."""
@@ -247,7 +252,8 @@ class KeystoreManager:
             self._disconnect(store_id)
             self._wait(store_id, DISCONNECTED)
         try:
-            delete_key_store(self.client, store_id)
+            if not delete_key_store(self.client, store_id):
+                self.module.warn("External key store %s was deleted by another run at the same time." % store_id)
             self.done.append("delete")
         except AnsibleXksError as e:
             if error_code(e) == "CustomKeyStoreHasCMKsException":
@@ -357,8 +363,8 @@ class KeystoreManager:
         try:
             result = preflight(self.params["preflight"], endpoint, uri_path, credential, self.module.region, warn)
         except AnsibleXksError as e:
-            self.preflight_verdict = dict(outcome="refused", message=e.message)
-            raise KeystoreFailure(e.message, entry=plan.current)
+            self.preflight_verdict = dict(outcome="refused", message=str(e))
+            raise KeystoreFailure.from_error(e, plan.current)
         if result is not None and result.healthy:
             self.preflight_verdict = dict(outcome="ok", message=result.message)
         elif result is not None:
@@ -403,7 +409,7 @@ class KeystoreManager:
             entry = self._entry_after_refusal(e, store_id)
             if entry is None or entry["ConnectionState"] not in (DISCONNECTING, DISCONNECTED):
                 self._raise_if_in_transition(e, store_id, entry)
-                raise KeystoreFailure(str(e), e, entry)
+                raise KeystoreFailure.from_error(e, entry)
             self.timeline.record(entry["ConnectionState"])
         else:
             self.timeline.record(DISCONNECTING)
@@ -415,7 +421,7 @@ class KeystoreManager:
             function(self.client, store_id)
         except AnsibleXksError as e:
             self._raise_if_in_transition(e, store_id)
-            raise KeystoreFailure(str(e), e, getattr(e, "entry", None))
+            raise KeystoreFailure.from_error(e)
         self.done.append(action)
         self.timeline.record(CONNECTING if action == "connect" else DISCONNECTING)
 
@@ -449,4 +455,4 @@ class KeystoreManager:
         try:
             return function(*args, **kwargs)
         except AnsibleXksError as e:
-            raise KeystoreFailure(e.message if e.exception is None else str(e), e, getattr(e, "entry", None))
+            raise KeystoreFailure.from_error(e)

@@ -35,7 +35,6 @@ PROPERTIES = (
 OFFLINE_PARAMETERS = tuple(param for _option, param, _member, offline in PROPERTIES if offline)
 
 
-
 class PlanError(Exception):
     """The request cannot be applied to this store; the message names the options."""
 

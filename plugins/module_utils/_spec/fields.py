@@ -25,7 +25,6 @@ except ImportError:
     _SHAPES = {}  # the modules report a missing botocore before they validate anything
 
 
-
 def model_rule(shape, description):
     """(pattern, min length, max length, what a valid value looks like) of a string shape of the KMS model."""
     model = _SHAPES.get(shape, {})

@@ -3,7 +3,7 @@
 # Copyright: Contributors to the kms.xks project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""kms_retry: which failures it retries (after botocore's own attempts), and which it does not."""
+"""kms_retry, the one retry layer of the KMS calls: which failures it retries, and which it does not."""
 
 import pytest
 
@@ -34,10 +34,8 @@ def failing(errors):
 
 
 @pytest.fixture
-def sleeps(monkeypatch):
-    recorded = []
-    monkeypatch.setattr("time.sleep", recorded.append)
-    return recorded
+def sleeps(clock):
+    return clock.sleeps
 
 
 @pytest.mark.parametrize(

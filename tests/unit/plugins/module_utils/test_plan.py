@@ -3,7 +3,7 @@
 # Copyright: Contributors to the kms.xks project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""module_utils/_plan.py: the actions for each connection state and edit, the exact update parameters,
+"""module_utils/_plan/keystore.py: the actions for each connection state and edit, the exact update parameters,
 and the entry KMS will report."""
 
 import pytest

@@ -3,7 +3,7 @@
 # Copyright: Contributors to the kms.xks project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""module_utils/_preflight.py: which proxy answers abort, warn or pass under each preflight mode."""
+"""module_utils/_proxy/preflight.py: which proxy answers abort, warn or pass under each preflight mode."""
 
 import pytest
 

@@ -3,7 +3,7 @@
 # Copyright: Contributors to the kms.xks project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""module_utils/_validation.py, example by example: each rule accepts the values of the AWS guide and
+"""module_utils/_spec (fields, keystore, config_file), example by example: each rule accepts the values of the AWS guide and
 rejects the common mistakes with a message that names the option and never shows a secret."""
 
 import json
@@ -205,9 +205,7 @@ def test_create_with_vpc_needs_a_service_name():
 # -- the proxy configuration file ------------------------------------------------------------
 
 def configuration(**changes):
-    document = {"XksProxyUriPath": s.URI_PATH, "XksProxyAuthenticationCredential": {"AccessKeyId": s.ACCESS_KEY_ID, "RawSecretAccessKey": s.SECRET}}
-    document.update(changes)
-    return json.dumps(document)
+    return json.dumps(s.configuration_document(**changes))
 
 
 def test_a_good_configuration_gives_path_and_credential():

@@ -3,7 +3,7 @@
 # Copyright: Contributors to the kms.xks project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""module_utils/_waiter.py with a scripted client and a clock that moves only when the waiter sleeps."""
+"""module_utils/_api/waiter.py with a scripted client and a clock that moves only when the waiter sleeps."""
 
 import random
 import statistics
@@ -58,24 +58,6 @@ class Jitter:
         return shortest if self.end == "shortest" else longest
 
 
-class Clock:
-    def __init__(self):
-        self.now = 100.0
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
 @pytest.fixture(autouse=True)
 def seeded_jitter(monkeypatch):
     """The same jitter on every run."""
@@ -86,7 +68,7 @@ FIRST_POLL = _waiter.POLL_SCHEDULE[0][1]
 
 
 def wait(client, target, clock, timeout=1200):
-    return _waiter.wait_for_state(client, s.STORE_ID, target, timeout, sleep=clock.sleep, clock=clock)
+    return _waiter.wait_for_state(client, s.STORE_ID, target, timeout)
 
 
 def test_returns_the_entry_once_the_state_is_reached(clock):
@@ -163,12 +145,11 @@ def test_one_store_is_polled_at_most_once_per_3_s(end, clock, monkeypatch):
     assert 10 * len(client.polls) / 900 <= 5
 
 
-def test_ten_stores_that_start_together_do_not_poll_in_step():
+def test_ten_stores_that_start_together_do_not_poll_in_step(clock):
     # KMS allows 5 DescribeCustomKeyStores per second per account and Region; ten stores polling in the same
     # second every time would be throttled at every poll. The jitter spreads them out after the first polls.
     polls = []
     for _store in range(10):
-        clock = Clock()
         client = TimedKms(clock, 330.0)
         wait(client, "CONNECTED", clock)
         polls += [moment for moment in client.polls if moment >= 200]
@@ -232,7 +213,7 @@ def test_a_store_that_disappears_is_an_error(clock):
 def test_wait_for_settled_stops_at_any_settled_state(states, settled, clock):
     client = ScriptedKms(*states, error_code="XKS_PROXY_TIMED_OUT")
 
-    entry = _waiter.wait_for_settled(client, s.STORE_ID, 600, sleep=clock.sleep, clock=clock)
+    entry = _waiter.wait_for_settled(client, s.STORE_ID, 600)
 
     assert entry["ConnectionState"] == settled
     assert client.polls == 2
@@ -242,24 +223,14 @@ def test_a_wait_shows_each_state_it_sees_to_its_observer(clock):
     client = ScriptedKms("DISCONNECTING", "DISCONNECTING", "DISCONNECTED")
     seen = []
 
-    _waiter.wait_for_state(client, s.STORE_ID, "DISCONNECTED", 1200, sleep=clock.sleep, clock=clock, observe=seen.append)
+    _waiter.wait_for_state(client, s.STORE_ID, "DISCONNECTED", 1200, observe=seen.append)
 
     assert seen == ["DISCONNECTING", "DISCONNECTING", "DISCONNECTED"]
 
 
-class MonotonicClock:
-    """Stands in for the time module in _waiter: monotonic() is what the test sets."""
-
-    def __init__(self):
-        self.now = 50.0
-
-    def monotonic(self):
-        return self.now
-
-
-def test_the_timeline_notes_each_new_state_and_sums_the_time_not_connected(monkeypatch):
-    fake = MonotonicClock()
-    monkeypatch.setattr(_waiter, "time", fake)
+def test_the_timeline_notes_each_new_state_and_sums_the_time_not_connected(clock):
+    fake = clock
+    fake.now = 50.0
     timeline = _waiter.Timeline()
     for at, state in ((0.0, "CONNECTED"), (1.0, "DISCONNECTING"), (4.0, "DISCONNECTING"), (6.0, "DISCONNECTED"), (7.0, "CONNECTING"),
                       (10.0, "CONNECTED"), (12.0, "CONNECTED")):

@@ -4,13 +4,12 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """Fixtures for the module tests: a stand-in for the proxy's GetHealthStatus (no test reaches the
-network), a clock that moves only when the waiter sleeps, and fresh module runs."""
+network), and fresh module runs. (The fake clock is tests/unit/conftest.py's.)"""
 
 import pytest
 
 from ansible_collections.kms.xks.plugins.module_utils._proxy import preflight as _preflight
 from ansible_collections.kms.xks.plugins.module_utils._proxy import client as _proxy_client
-from ansible_collections.kms.xks.plugins.module_utils._api import waiter as _waiter
 
 
 class FakeProxy:
@@ -36,29 +35,7 @@ def preflight_proxy(monkeypatch):
     return fake
 
 
-class FakeClock:
-    """time for _waiter: monotonic() advances only by what sleep() is asked to wait."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def monotonic(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
-def clock(monkeypatch):
-    fake = FakeClock()
-    monkeypatch.setattr(_waiter, "time", fake)
-    return fake
-
-
-@pytest.fixture
-def new_run(run_module, monkeypatch, capsys):
+def new_run(run_module, monkeypatch, capsys, clock):
     """Another, independent module run (its own client and Stubber), e.g. a real run after a check-mode run."""
-    return lambda: type(run_module)(monkeypatch, capsys)
+    return lambda: type(run_module)(monkeypatch, capsys, clock)

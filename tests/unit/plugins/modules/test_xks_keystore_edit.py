@@ -411,11 +411,7 @@ def test_allow_disconnect_false_refuses_before_any_change(run_module, preflight_
 
 def test_the_configuration_file_gives_path_and_credential(run_module, tmp_path):
     config = tmp_path / "proxy-configuration.json"
-    config.write_text(json.dumps({
-        "XksProxyUriPath": s.PLAIN_PATH,
-        "XksProxyAuthenticationCredential": {"AccessKeyId": s.NEW_ACCESS_KEY_ID, "RawSecretAccessKey": s.NEW_SECRET},
-        "VendorSpecific": {"note": "ignored"},
-    }))
+    config.write_text(json.dumps(s.configuration_document(s.PLAIN_PATH, s.NEW_ACCESS_KEY_ID, s.NEW_SECRET, VendorSpecific={"note": "ignored"})))
     s.expect_lookup(run_module, s.store())
     s.expect_update(run_module, XksProxyUriPath=s.PLAIN_PATH, XksProxyAuthenticationCredential=s.api_credential(s.NEW_ACCESS_KEY_ID, s.NEW_SECRET))
     s.expect_read_back(run_module, s.store(path=s.PLAIN_PATH, access_key_id=s.NEW_ACCESS_KEY_ID))
@@ -431,10 +427,7 @@ def test_the_configuration_file_gives_path_and_credential(run_module, tmp_path):
 
 def test_the_configuration_file_secret_is_masked_even_if_an_error_echoes_it(run_module, tmp_path):
     config = tmp_path / "proxy-configuration.json"
-    config.write_text(json.dumps({
-        "XksProxyUriPath": s.PLAIN_PATH,
-        "XksProxyAuthenticationCredential": {"AccessKeyId": s.NEW_ACCESS_KEY_ID, "RawSecretAccessKey": s.NEW_SECRET},
-    }))
+    config.write_text(json.dumps(s.configuration_document(s.PLAIN_PATH, s.NEW_ACCESS_KEY_ID, s.NEW_SECRET)))
     s.expect_lookup(run_module, s.store())
     # No option carries this secret (it comes from a file), so only the module can tell Ansible to mask it.
     run_module.expect_error("update_custom_key_store", "XksProxyIncorrectAuthenticationCredentialException", "rejected %s" % s.NEW_SECRET)

@@ -365,6 +365,17 @@ def test_delete_a_disconnected_store(run_module):
     assert run_module.operations == ["DescribeCustomKeyStores", "DeleteCustomKeyStore"]
 
 
+def test_a_store_deleted_by_another_run_meanwhile_is_absent_with_a_warning(run_module):
+    s.expect_lookup(run_module, s.store("DISCONNECTED"))
+    run_module.expect_error("delete_custom_key_store", "CustomKeyStoreNotFoundException", "not found", expected_params=s.BY_ID)
+
+    result = run_module(main, {"id": s.STORE_ID, "state": "absent"})
+
+    assert result.get("failed") is not True, result
+    assert result["actions"] == ["delete"]
+    assert s.warnings_of(result) == ["External key store %s was deleted by another run at the same time." % s.STORE_ID]
+
+
 def test_delete_refused_because_keys_remain_reconnects_the_store(run_module):
     entry = s.store("CONNECTED")
     s.expect_lookup(run_module, entry, by_name=s.STORE_NAME)

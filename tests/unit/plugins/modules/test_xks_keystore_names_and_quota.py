@@ -15,7 +15,10 @@ from botocore.awsrequest import AWSResponse
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.kms.xks.plugins.module_utils._common import module as _module
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from ansible_collections.kms.xks.plugins.module_utils._common.retries import ATTEMPTS
 from ansible_collections.kms.xks.plugins.module_utils._common.retries import KmsRetry
+from ansible_collections.kms.xks.plugins.module_utils._common.retries import kms_retry
 from ansible_collections.kms.xks.plugins.module_utils._common.retries import RETRYABLE_KMS_ERROR_CODES
 from ansible_collections.kms.xks.plugins.modules.xks_keystore import main
 from ansible_collections.kms.xks.tests.unit import stores as s
@@ -74,9 +77,9 @@ class _Body:
         yield self.data
 
 
-def _attempts(config, code, monkeypatch):
-    """How many HTTP requests a botocore KMS client with ``config`` sends for one CreateCustomKeyStore that KMS answers with ``code``."""
-    monkeypatch.setattr("time.sleep", lambda seconds: None)
+def _attempts(config, code, retry=None):
+    """How many HTTP requests a botocore KMS client with ``config`` (and the ``retry`` decorator, as the modules use it) sends
+    for one CreateCustomKeyStore that KMS answers with ``code``."""
     client = botocore.session.get_session().create_client(
         "kms", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x", config=config
     )
@@ -89,7 +92,10 @@ def _attempts(config, code, monkeypatch):
 
     client.meta.events.register("before-send.kms", answer)
     with pytest.raises(client.exceptions.ClientError):
-        client.create_custom_key_store(CustomKeyStoreName="x", CustomKeyStoreType="EXTERNAL_KEY_STORE")
+        if retry is None:
+            client.create_custom_key_store(CustomKeyStoreName="x", CustomKeyStoreType="EXTERNAL_KEY_STORE")
+        else:
+            RetryingBotoClientWrapper(client, retry).create_custom_key_store(CustomKeyStoreName="x", CustomKeyStoreType="EXTERNAL_KEY_STORE", aws_retry=True)
     return len(sent)
 
 
@@ -101,11 +107,14 @@ def _kms_config(monkeypatch):
     return seen["config"]
 
 
-def test_botocore_does_not_retry_the_quota_but_still_retries_throttling(monkeypatch):
+def test_botocore_does_not_retry_the_quota_but_still_retries_throttling(monkeypatch, clock):
     monkeypatch.setenv("AWS_RETRY_MODE", "standard")  # the default of botocore, which would retry the quota
     config = _kms_config(monkeypatch)
 
-    assert _attempts(config, "LimitExceededException", monkeypatch) == 1
-    assert _attempts(config, "ThrottlingException", monkeypatch) > 1
+    assert _attempts(config, "LimitExceededException") == 1
+    assert _attempts(config, "LimitExceededException", kms_retry()) == 1
+    # Throttling is retried by the one layer: botocore sends each request once, kms_retry() sends it again, up to its budget.
+    assert _attempts(config, "ThrottlingException") == 1
+    assert _attempts(config, "ThrottlingException", kms_retry()) == ATTEMPTS
     # Without that config (botocore's standard mode), the quota is retried: the test would see it.
-    assert _attempts(None, "LimitExceededException", monkeypatch) > 1
+    assert _attempts(None, "LimitExceededException") > 1

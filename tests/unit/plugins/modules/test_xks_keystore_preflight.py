@@ -7,6 +7,8 @@
 with the new values; a definite "no" aborts before the outage, an unreachable proxy warns (auto) or
 fails (always). The ``preflight_proxy`` fixture stands in for get_health_status."""
 
+import json
+
 import pytest
 
 from ansible_collections.kms.xks.plugins.module_utils._proxy import client as pc
@@ -140,10 +142,7 @@ def test_never_skips_the_check_even_when_the_proxy_would_say_no(run_module, pref
 
 def test_the_check_uses_the_new_path_and_credential_of_the_configuration_file(run_module, preflight_proxy, tmp_path):
     config = tmp_path / "proxy.json"
-    config.write_text(
-        '{"XksProxyUriPath": "%s", "XksProxyAuthenticationCredential": {"AccessKeyId": "%s", "RawSecretAccessKey": "%s"}}'
-        % (s.PLAIN_PATH, s.NEW_ACCESS_KEY_ID, s.NEW_SECRET)
-    )
+    config.write_text(json.dumps(s.configuration_document(s.PLAIN_PATH, s.NEW_ACCESS_KEY_ID, s.NEW_SECRET)))
     preflight_proxy.answer(pc.WRONG_PATH, "The proxy does not serve this URI path.")
     expect_lookup_of_connected_store(run_module)
 

@@ -122,14 +122,11 @@ def test_the_configuration_file_excludes_path_and_credential_options(run_module,
 # -- the proxy configuration file ------------------------------------------------------------
 
 def good_configuration(**changes):
-    document = {"XksProxyUriPath": s.PLAIN_PATH, "XksProxyAuthenticationCredential": {"AccessKeyId": s.NEW_ACCESS_KEY_ID, "RawSecretAccessKey": s.NEW_SECRET}}
-    document.update(changes)
-    return json.dumps(document)
+    return json.dumps(s.configuration_document(s.PLAIN_PATH, s.NEW_ACCESS_KEY_ID, s.NEW_SECRET, **changes))
 
 
 def credential_document(**changes):
-    pair = {"AccessKeyId": s.NEW_ACCESS_KEY_ID, "RawSecretAccessKey": s.NEW_SECRET}
-    pair.update(changes)
+    pair = dict(s.api_credential(s.NEW_ACCESS_KEY_ID, s.NEW_SECRET), **changes)
     return {key: value for key, value in pair.items() if value is not None}
 
 

@@ -42,6 +42,7 @@ def run(capsys, monkeypatch, proxy):
         args = {key: value for key, value in args.items() if value is not None}
         if check_mode:
             args["_ansible_check_mode"] = True
+        s.forget_earlier_warnings()
         with patch_module_args(args), contextlib.suppress(SystemExit):
             main()
         out = capsys.readouterr().out
@@ -174,9 +175,7 @@ def test_host_name_must_match_the_certificate(run, proxy):
 
 def test_configuration_file_gives_path_and_credential(run, proxy, tmp_path):
     config = tmp_path / "proxy-configuration.json"
-    config.write_text(
-        json.dumps({"XksProxyUriPath": URI_PATH, "XksProxyAuthenticationCredential": {"AccessKeyId": ACCESS_KEY_ID, "RawSecretAccessKey": SECRET}})
-    )
+    config.write_text(json.dumps(s.configuration_document(URI_PATH, ACCESS_KEY_ID, SECRET)))
     result = run(xks_proxy_uri_path=None, xks_proxy_authentication_credential=None, xks_proxy_configuration_file=str(config))
     assert result["healthy"] is True
     assert proxy.requests[0]["path"] == URI_PATH + "/health"
@@ -237,6 +236,13 @@ def test_validate_certs_false_warns_that_the_proxy_is_not_verified(run, proxy):
 def test_a_secret_from_the_configuration_file_is_never_shown(run, proxy, tmp_path):
     # A bad access key ID makes the module fail; the (valid) secret next to it must not appear anywhere.
     config = tmp_path / "proxy-configuration.json"
-    config.write_text(json.dumps({"XksProxyUriPath": URI_PATH, "XksProxyAuthenticationCredential": {"AccessKeyId": "bad", "RawSecretAccessKey": SECRET}}))
+    config.write_text(json.dumps(s.configuration_document(URI_PATH, "bad", SECRET)))
     result = run(xks_proxy_uri_path=None, xks_proxy_authentication_credential=None, xks_proxy_configuration_file=str(config))
     assert result["failed"] is True and "AccessKeyId" in result["msg"]
+
+
+def test_a_warning_is_returned_once_without_a_deprecation(run, proxy):
+    result = run(ca_path=None, validate_certs=False)
+    assert s.warnings_of(result) == [
+        "validate_certs=false: the proxy's TLS certificate and host name are not verified (KMS always verifies them)."]
+    assert not result.get("deprecations"), result.get("deprecations")
