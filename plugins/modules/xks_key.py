@@ -117,6 +117,7 @@ options:
 notes:
   - Aliases in RV(key.aliases) are the ones the run read. All of them when the key was identified by O(key_id) with an O(alias),
     otherwise the alias that identified it.
+  - C(CreateKey) is sent once, never retried, so that a retry cannot meet the key its first attempt made.
   - C(XksKeyAlreadyInUseException) (another KMS key of the store holds the external key) is answered with that key's ID and aliases.
 seealso:
   - module: kms.xks.xks_keystore
@@ -127,6 +128,7 @@ seealso:
 extends_documentation_fragment:
   - kms.xks.attributes
   - kms.xks.attributes.action_group
+  - kms.xks.kms_retries
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

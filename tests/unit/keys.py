@@ -18,7 +18,10 @@ XKS_KEY_ID = "bb8562717f809024"
 ALIAS = "alias/payments"
 CREATED = datetime.datetime(2026, 11, 29, 9, 0, 0, tzinfo=datetime.timezone.utc)
 DELETION = datetime.datetime(2026, 12, 29, 9, 0, 0, tzinfo=datetime.timezone.utc)
-POLICY = '{"Version": "2012-10-17", "Statement": [{"Sid": "Enable IAM", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}'
+POLICY = (
+    '{"Version": "2012-10-17", "Statement": [{"Sid": "Enable IAM", "Effect": "Allow", '
+    '"Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}'
+)
 OTHER_POLICY = POLICY.replace("kms:*", "kms:Describe*")
 
 

@@ -76,16 +76,21 @@ def list_key_ids(client):
     return [key["KeyId"] for key in _all(client.list_keys, "Keys")]
 
 
-def keys_of_store(client, store_id):
-    """The KeyMetadata of every KMS key in this custom key store (ListKeys, then DescribeKey for each key).
+def custom_key_store_keys(client):
+    """The KeyMetadata of every KMS key in a custom key store, by store id (ListKeys, then DescribeKey for each key).
 
     No KMS API filters keys by store; a key deleted between the two calls is skipped."""
-    found = []
+    found = {}
     for key_id in list_key_ids(client):
         metadata = describe_key(client, key_id)
-        if metadata and metadata.get("CustomKeyStoreId") == store_id:
-            found.append(metadata)
+        if metadata and metadata.get("CustomKeyStoreId"):
+            found.setdefault(metadata["CustomKeyStoreId"], []).append(metadata)
     return found
+
+
+def keys_of_store(client, store_id):
+    """The KeyMetadata of every KMS key in this custom key store."""
+    return custom_key_store_keys(client).get(store_id, [])
 
 
 def create_request(store_id, xks_key_id, description, tags, policy):

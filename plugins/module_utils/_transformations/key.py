@@ -26,3 +26,14 @@ def normalize_key(state, with_policy=False):
 def describe_holder(metadata, aliases):
     """'<key id> (aliases a, b; Enabled)' for a key named in a message."""
     return "%s (%s; %s)" % (metadata["KeyId"], "aliases " + ", ".join(sorted(aliases)) if aliases else "no alias", metadata.get("KeyState"))
+
+
+def store_key_summary(metadata, aliases):
+    """One KMS key of a store as xks_keystore_info lists it: id, ARN, aliases, external key, state, deletion date."""
+    summary = dict(
+        key_id=metadata["KeyId"], arn=metadata.get("Arn"), aliases=sorted(aliases), xks_key_id=(metadata.get("XksKeyConfiguration") or {}).get("Id"),
+        key_state=metadata.get("KeyState"),
+    )
+    if metadata.get("DeletionDate"):
+        summary["deletion_date"] = normalize_boto3_result(dict(date=metadata["DeletionDate"]))["date"]
+    return summary

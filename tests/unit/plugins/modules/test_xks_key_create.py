@@ -57,7 +57,6 @@ def test_enabled_false_creates_then_disables(run_module):
 
     result = run_module(main, dict(CREATE, enabled=False))
 
-
     assert result["actions"] == ["create", "disable", "create_alias"]
     assert (result["key"]["key_state"], result["key"]["enabled"]) == ("Disabled", False)
 

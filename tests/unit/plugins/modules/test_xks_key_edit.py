@@ -33,7 +33,10 @@ def test_tags_and_policy_are_read_only_when_the_task_gives_them(run_module):
     k.expect_policy(run_module, k.POLICY)
 
     # The same policy with its members in another order is no change (compare_policies).
-    reordered = '{"Statement": [{"Resource": "*", "Action": "kms:*", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Effect": "Allow", "Sid": "Enable IAM"}], "Version": "2012-10-17"}'
+    reordered = (
+        '{"Statement": [{"Resource": "*", "Action": "kms:*", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, '
+        '"Effect": "Allow", "Sid": "Enable IAM"}], "Version": "2012-10-17"}'
+    )
     result = run_module(main, dict(TASK, description="Payments", tags={"team": "payments"}, policy=reordered))
 
     assert result["changed"] is False
