@@ -106,10 +106,16 @@ def validate_key_options(params):
             errors.append(check_value(option, params[option], rule))
     errors.extend(_policy_problems(params.get("policy")))
     errors.extend(_tag_problems(params.get("tags")))
-    low, high = PENDING_WINDOW_RANGE
-    if not low <= params["pending_window"] <= high:
-        errors.append("pending_window must be %d to %d days, got %s." % (low, high, params["pending_window"]))
+    errors.append(check_pending_window(params["pending_window"]))
     return [error for error in errors if error]
+
+
+def check_pending_window(days):
+    """The message for a pending_window outside 7-30 days, or None."""
+    low, high = PENDING_WINDOW_RANGE
+    if days is not None and not low <= days <= high:
+        return "pending_window must be %d to %d days, got %s." % (low, high, days)
+    return None
 
 
 def create_problems(params):
