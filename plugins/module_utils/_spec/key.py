@@ -10,6 +10,7 @@ import json
 from ansible_collections.kms.xks.plugins.module_utils._spec.credential import proxy_credential_argument_spec
 from ansible_collections.kms.xks.plugins.module_utils._spec.fields import ID_RULE
 from ansible_collections.kms.xks.plugins.module_utils._spec.fields import NAME_RULE
+from ansible_collections.kms.xks.plugins.module_utils._spec.fields import check_credential
 from ansible_collections.kms.xks.plugins.module_utils._spec.fields import check_value
 from ansible_collections.kms.xks.plugins.module_utils._spec.fields import model_rule
 
@@ -104,6 +105,8 @@ def validate_key_options(params):
     for option, rule in simple:
         if params.get(option) is not None:
             errors.append(check_value(option, params[option], rule))
+    if params.get("xks_proxy_authentication_credential") is not None:
+        errors.extend(check_credential("xks_proxy_authentication_credential", params["xks_proxy_authentication_credential"]))
     errors.extend(_policy_problems(params.get("policy")))
     errors.extend(_tag_problems(params.get("tags")))
     errors.append(check_pending_window(params["pending_window"]))

@@ -35,6 +35,14 @@ def test_the_store_is_given_by_id_or_name_not_both(run_module):
     assert result["failed"] is True and "mutually exclusive" in result["msg"]
 
 
+def test_a_bad_secret_is_refused_before_any_call_and_never_shown(run_module):
+    bad = "not/a/valid secret!" * 3
+    result = run_module(main, {"alias": "p", "xks_proxy_authentication_credential": s.credential(secret=bad)})
+
+    assert result["failed"] is True and "xks_proxy_authentication_credential.raw_secret_access_key" in result["msg"]
+    assert bad not in result["_stdout"] and run_module.operations == []
+
+
 def test_a_credential_in_a_bad_shape_is_never_shown(run_module):
     result = run_module(main, {"alias": "p", "xks_proxy_authentication_credential": [s.SECRET]})
 
