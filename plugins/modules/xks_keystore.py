@@ -271,39 +271,7 @@ custom_key_store:
       returned: when the store exists
       type: str
       sample: CONNECTED
-    connection_keys:
-  description:
-    - The KMS keys of a store that O(state=absent) found, after the run (in check mode, predicted), when there are any.
-  returned: when O(state=absent) finds KMS keys in the store and O(schedule_key_deletion=true)
-  type: list
-  elements: dict
-  contains:
-    key_id:
-      description: The key ID.
-      type: str
-      returned: always
-    arn:
-      description: The key ARN.
-      type: str
-      returned: always
-    aliases:
-      description: The alias names of the key.
-      type: list
-      elements: str
-      returned: always
-    xks_key_id:
-      description: The external key's ID on the proxy.
-      type: str
-      returned: always
-    key_state:
-      description: The key state, C(PendingDeletion) after the run.
-      type: str
-      returned: always
-    deletion_date:
-      description: When KMS deletes the key (ISO 8601).
-      type: str
-      returned: always
-error_code:
+    connection_error_code:
       description: Why the last connection attempt failed.
       returned: when RV(custom_key_store.connection_state) is C(FAILED)
       type: str
@@ -409,6 +377,38 @@ preflight:
       type: str
       returned: always
       sample: The proxy at https://myproxy2.xks.example.com/kms/xks/v1/health is healthy.
+keys:
+  description:
+    - The KMS keys of a store that O(state=absent) found, after the run (in check mode, predicted), when there are any.
+  returned: when O(state=absent) finds KMS keys in the store and O(schedule_key_deletion=true)
+  type: list
+  elements: dict
+  contains:
+    key_id:
+      description: The key ID.
+      type: str
+      returned: always
+    arn:
+      description: The key ARN.
+      type: str
+      returned: always
+    aliases:
+      description: The alias names of the key.
+      type: list
+      elements: str
+      returned: always
+    xks_key_id:
+      description: The external key's ID on the proxy.
+      type: str
+      returned: always
+    key_state:
+      description: The key state, C(PendingDeletion) after the run.
+      type: str
+      returned: always
+    deletion_date:
+      description: When KMS deletes the key (ISO 8601).
+      type: str
+      returned: always
 error_code:
   description: The AWS error code behind a failure.
   returned: on failure caused by an AWS error

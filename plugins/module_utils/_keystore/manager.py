@@ -284,6 +284,7 @@ class KeystoreManager:
                 self.done.append("schedule_key_deletion")
         self.module.warn(retire.waiting_message(entry, keys))
         return entry
+
     def _apply(self, plan):
         """Run the planned actions in order; if the update fails after a disconnect, restore the connection."""
         store_id, last = plan.current["CustomKeyStoreId"], None
