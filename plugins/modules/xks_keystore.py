@@ -39,7 +39,8 @@ options:
   state:
     description:
       - V(present) creates or edits the store; V(absent) deletes it, disconnecting it first.
-      - KMS refuses to delete a store that still contains KMS keys; the module then restores the connection state and fails.
+      - Before that, V(absent) finds the store's KMS keys (C(ListKeys), and C(DescribeKey) for each key of the account and Region).
+        A store that still holds keys is not disconnected; see O(schedule_key_deletion).
     type: str
     choices: [present, absent]
     default: present
@@ -105,6 +106,19 @@ options:
     type: str
     choices: [auto, always, never]
     default: auto
+  schedule_key_deletion:
+    description:
+      - With O(state=absent), what to do with a store that still holds KMS keys (KMS deletes a store only once its keys are gone).
+      - V(false) fails before any change (the store is not disconnected), naming each key and its state.
+      - V(true) schedules the deletion of each key not yet pending deletion (O(pending_window) days), reports each key with its deletion
+        date in RV(keys), and changes nothing else. A later run, once KMS has deleted the keys, disconnects and deletes the store.
+    type: bool
+    default: false
+  pending_window:
+    description:
+      - Days from 7 to 30 before KMS deletes each key scheduled with O(schedule_key_deletion=true).
+    type: int
+    default: 30
   wait:
     description:
       - Whether to wait until the store is C(CONNECTED) or C(DISCONNECTED) at the end of the run.
@@ -210,10 +224,23 @@ EXAMPLES = r"""
     connection_state: connected
     allow_disconnect: false
 
-- name: Delete a key store (it is disconnected first)
+- name: Delete a key store (it is disconnected first; a store that still holds KMS keys is refused, naming them)
   kms.xks.xks_keystore:
     name: ExampleXksPublic
     state: absent
+
+- name: Retire a key store that holds KMS keys, step 1 (schedule the keys' deletion, leave the store)
+  kms.xks.xks_keystore:
+    name: ExampleXksPublic
+    state: absent
+    schedule_key_deletion: true
+    pending_window: 7
+  register: retiring
+
+- name: Show when each key goes
+  ansible.builtin.debug:
+    msg: "{{ item.key_id }} {{ item.aliases }} {{ item.deletion_date }}"
+  loop: "{{ retiring['keys'] }}"
 """
 
 RETURN = r"""
@@ -350,6 +377,38 @@ preflight:
       type: str
       returned: always
       sample: The proxy at https://myproxy2.xks.example.com/kms/xks/v1/health is healthy.
+keys:
+  description:
+    - The KMS keys of a store that O(state=absent) found, after the run (in check mode, predicted), when there are any.
+  returned: when O(state=absent) finds KMS keys in the store and O(schedule_key_deletion=true)
+  type: list
+  elements: dict
+  contains:
+    key_id:
+      description: The key ID.
+      type: str
+      returned: always
+    arn:
+      description: The key ARN.
+      type: str
+      returned: always
+    aliases:
+      description: The alias names of the key.
+      type: list
+      elements: str
+      returned: always
+    xks_key_id:
+      description: The external key's ID on the proxy.
+      type: str
+      returned: always
+    key_state:
+      description: The key state, C(PendingDeletion) after the run.
+      type: str
+      returned: always
+    deletion_date:
+      description: When KMS deletes the key (ISO 8601).
+      type: str
+      returned: always
 error_code:
   description: The AWS error code behind a failure.
   returned: on failure caused by an AWS error
@@ -380,6 +439,8 @@ def main():
         preflight=dict(type="str", default="auto", choices=["auto", "always", "never"]),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=1200),
+        schedule_key_deletion=dict(type="bool", default=False),
+        pending_window=dict(type="int", default=30),
     )
     argument_spec.update(proxy_credential_argument_spec())
     module = AnsibleXksModule(

@@ -29,6 +29,13 @@ options:
       - The custom key store name (C(CustomKeyStoreName)), 1 to 256 characters.
       - Mutually exclusive with O(id).
     type: str
+  keys:
+    description:
+      - Whether to list every KMS key of each store returned, in RV(custom_key_stores[].keys).
+      - Costs one C(ListKeys) (per 1000 keys), one C(DescribeKey) per KMS key of the account and Region (no KMS API filters keys by
+        store), and one C(ListAliases) (per 1000 aliases).
+    type: bool
+    default: false
   include_cloudhsm:
     description:
       - Whether to return AWS CloudHSM key stores too. By default only external key stores are returned.
@@ -84,6 +91,17 @@ EXAMPLES = r"""
 - name: Look one key store up by ID
   kms.xks.xks_keystore_info:
     id: cks-1234567890abcdef0
+
+- name: List the KMS keys of a key store
+  kms.xks.xks_keystore_info:
+    name: ExampleXksPublic
+    keys: true
+  register: store
+
+- name: Show each key with its external key (keys is also a dict method in Jinja, so index it)
+  ansible.builtin.debug:
+    msg: "{{ item.key_id }} {{ item.aliases }} {{ item.xks_key_id }} {{ item.key_state }}"
+  loop: "{{ store.custom_key_stores[0]['keys'] }}"
 
 - name: List every custom key store, AWS CloudHSM key stores included
   kms.xks.xks_keystore_info:
@@ -173,6 +191,37 @@ custom_key_stores:
           type: str
           returned: with VPC connectivity, when KMS reports it
           sample: "111122223333"
+    keys:
+      description: The KMS keys in the store.
+      returned: when O(keys=true)
+      type: list
+      elements: dict
+      contains:
+        key_id:
+          description: The key ID.
+          type: str
+          returned: always
+        arn:
+          description: The key ARN.
+          type: str
+          returned: always
+        aliases:
+          description: The alias names of the key.
+          type: list
+          elements: str
+          returned: always
+        xks_key_id:
+          description: The external key's ID on the proxy (for keys of external key stores).
+          type: str
+          returned: always
+        key_state:
+          description: C(Enabled), C(Disabled), C(PendingDeletion) or C(Unavailable).
+          type: str
+          returned: always
+        deletion_date:
+          description: When KMS deletes the key (ISO 8601).
+          type: str
+          returned: when the key is pending deletion
     cloud_hsm_cluster_id:
       description: The AWS CloudHSM cluster of a CloudHSM key store.
       returned: for AWS CloudHSM key stores
@@ -187,7 +236,10 @@ custom_key_stores:
 from ansible_collections.kms.xks.plugins.module_utils._common.errors import AnsibleXksError
 from ansible_collections.kms.xks.plugins.module_utils._common.retries import kms_retry
 from ansible_collections.kms.xks.plugins.module_utils._common.states import EXTERNAL_KEY_STORE
+from ansible_collections.kms.xks.plugins.module_utils._api.key import aliases_by_key
+from ansible_collections.kms.xks.plugins.module_utils._api.key import custom_key_store_keys
 from ansible_collections.kms.xks.plugins.module_utils._api.keystore import find_key_stores
+from ansible_collections.kms.xks.plugins.module_utils._transformations.key import store_key_summary
 from ansible_collections.kms.xks.plugins.module_utils._transformations.keystore import normalize_key_store
 from ansible_collections.kms.xks.plugins.module_utils._common.module import AnsibleXksModule
 from ansible_collections.kms.xks.plugins.module_utils._spec.keystore import validate_keystore_options
@@ -198,6 +250,7 @@ def main():
         id=dict(type="str", aliases=["custom_key_store_id"]),
         name=dict(type="str"),
         include_cloudhsm=dict(type="bool", default=False),
+        keys=dict(type="bool", default=False, no_log=False),
     )
     module = AnsibleXksModule(argument_spec=argument_spec, supports_check_mode=True, mutually_exclusive=[["id", "name"]])
     # Only id and name are set among the options it checks; a bad one fails here instead of at KMS.
@@ -219,7 +272,21 @@ def main():
                 "Custom key store %s (%s) is a %s key store; set include_cloudhsm=true to return it."
                 % (store.get("CustomKeyStoreName"), store.get("CustomKeyStoreId"), store.get("CustomKeyStoreType"))
             )
-    module.exit_json(changed=False, custom_key_stores=[normalize_key_store(store) for store in wanted])
+    results = [normalize_key_store(store) for store in wanted]
+    if module.params["keys"] and wanted:
+        try:
+            add_store_keys(client, results)
+        except AnsibleXksError as e:
+            module.fail_json_aws_error(e)
+    module.exit_json(changed=False, custom_key_stores=results)
+
+
+def add_store_keys(client, results):
+    """Each returned store's KMS keys, from one listing of the account's keys and aliases."""
+    keys = custom_key_store_keys(client)
+    aliases = aliases_by_key(client)
+    for result in results:
+        result["keys"] = [store_key_summary(metadata, aliases.get(metadata["KeyId"], [])) for metadata in keys.get(result["custom_key_store_id"], [])]
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@
 """No secret in any output, at any verbosity: every path of every kms.xks module, run at -vvvv with --diff.
 
 One playbook walks xks_keystore (create, each edit, check mode, failures, preflight, the proxy
-configuration file, validation errors with bad secrets, delete), xks_keystore_info and
+configuration file, validation errors with bad secrets, retirement, delete), xks_keystore_info,
+xks_key (create after its preflight, refusals, every credential shape, Unavailable, deletion) and
 xks_proxy_health against the test bed. Everything it writes (stdout, stderr, the registered results
 with their warnings and diffs) is searched for every secret involved: the live and spare proxy
 credentials of testbed.json, the dummy AWS secret key, the secrets of the configuration files and the
@@ -29,6 +30,9 @@ from leaks import random_text
 KEYSTORE = "kms.xks.xks_keystore"
 INFO = "kms.xks.xks_keystore_info"
 HEALTH = "kms.xks.xks_proxy_health"
+KEY = "kms.xks.xks_key"
+KEY_ALIAS = "e2e-leak-key"
+PURGE_DELETED_KEYS = {"url": "{{ emulator_admin_url }}/keys/purge-pending-deletion", "method": "POST"}
 
 STORE = "e2e-leak"
 RENAMED = "e2e-leak-renamed"
@@ -135,6 +139,9 @@ def health_from_file(file_var):
 def paths(canary):
     """(step, expectations) for every path, in order; the store's state carries from one to the next."""
     create = dict(at(P), name=STORE, xks_proxy_connectivity="PUBLIC_ENDPOINT", connection_state="connected")
+    key_base = {"alias": KEY_ALIAS, "custom_key_store_id": STORE_ID, "xks_key_id": "xks-key-1"}
+    # By then the store uses the secondary proxy with the configuration file's credential: the preflight signs with it.
+    key_create = dict(key_base, xks_proxy_configuration_file="{{ e2e_config_good }}")
     return [
         # -- xks_keystore: create, audit, online edits -----------------------------------------
         (step("create_check", KEYSTORE, create, check_mode=True), ok(["create", "connect"])),
@@ -223,12 +230,31 @@ def paths(canary):
         (step("info_by_id", INFO, {"id": STORE_ID}), ok(changed=False, check=lambda r: len(r["custom_key_stores"]) == 1)),
         (step("info_missing", INFO, {"name": "e2e-nothing"}), ok(changed=False, custom_key_stores=[])),
         (step("info_bad_id", INFO, {"id": "cks-" + "0" * 61}), fails("id")),
-        # -- disconnected, delete ------------------------------------------------------------------
+        # -- xks_key: create after a preflight signed with the credential, refusals, every shape, bad secrets ---
+        (step("key_create_check", KEY, key_create, check_mode=True), ok(["create", "create_alias"], preflight={"outcome": "ok"})),
+        (step("key_create", KEY, key_create), ok(["create", "create_alias"], preflight={"outcome": "ok"})),
+        (step("key_noop", KEY, key_create), ok([], changed=False)),
+        (step("key_preflight_disabled", KEY, dict(key_create, alias=KEY_ALIAS + "-2", xks_key_id="xks-disabled")),
+         fails("its status is DISABLED", preflight={"outcome": "refused"})),
+        (step("key_preflight_rejected", KEY, dict(key_base, alias=KEY_ALIAS + "-2", xks_key_id="xks-key-2", xks_proxy_authentication_credential=spare(P, 1))),
+         fails("rejected the credential")),
+        (step("key_in_use", KEY, dict(key_base, alias=KEY_ALIAS + "-2", preflight="never")), fails("is already the key material of KMS key")),
+        (step("key_bad_secret", KEY, dict(key_base, xks_proxy_authentication_credential=bad("e2e_bad_characters"))),
+         fails("raw_secret_access_key", "the value given")),
+        *shape_steps(KEY, lambda value: dict(key_base, xks_proxy_authentication_credential=value), ok([], changed=False)),
+        # -- disconnected, retire, delete ------------------------------------------------------------
         (step("disconnect", KEYSTORE, {"id": STORE_ID, "connection_state": "disconnected"}), ok(["disconnect"])),
+        (step("key_unavailable", KEY, dict(key_base, description="while disconnected")),
+         ok(["update_description"], warnings=["is Unavailable"], key={"key_state": "Unavailable"})),
         (
             step("edit_disconnected", KEYSTORE, {"id": STORE_ID, "xks_proxy_authentication_credential": live(S), "update_credential": "always"}),
             ok(["update"], custom_key_store={"connection_state": "DISCONNECTED"}),
         ),
+        (step("retire_refused", KEYSTORE, {"name": RENAMED, "state": "absent"}), fails("still holds 1 KMS key(s)")),
+        (step("key_delete", KEY, {"alias": KEY_ALIAS, "state": "absent", "pending_window": 7}), ok(["schedule_deletion"])),
+        (step("retire_scheduled", KEYSTORE, {"name": RENAMED, "state": "absent", "schedule_key_deletion": True}),
+         ok([], changed=False, warnings=["pending deletion"])),
+        (step("purge_deleted_keys", "ansible.builtin.uri", PURGE_DELETED_KEYS), ok(changed=False, status=200)),
         (step("delete_check", KEYSTORE, {"name": RENAMED, "state": "absent"}, check_mode=True), ok(["delete"])),
         (step("delete", KEYSTORE, {"name": RENAMED, "state": "absent"}), ok(["delete"])),
         # -- a VPC store: create (no health check), a failed connection, the FAILED store made PUBLIC, delete

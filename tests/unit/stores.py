@@ -127,6 +127,14 @@ def expect_lookup(run, entry, by_name=None):
         run.expect("describe_custom_key_stores", described(entry), params)
 
 
+def expect_no_kms_keys(run):
+    """The ListKeys with which state=absent looks for the store's KMS keys, before any change: the account has none."""
+    run.expect("list_keys", {"Keys": [], "Truncated": False}, {})
+
+
+NO_KMS_KEYS_STEP = ("list_keys", {"Keys": [], "Truncated": False}, {})
+
+
 def expect_polls(run, *entries):
     for entry in entries:
         run.expect("describe_custom_key_stores", described(entry), BY_ID)

@@ -14,6 +14,7 @@ from ansible_collections.kms.xks.plugins.module_utils._common.errors import Ansi
 from ansible_collections.kms.xks.plugins.module_utils._common.errors import error_code
 from ansible_collections.kms.xks.plugins.module_utils._common.states import EXTERNAL_KEY_STORE
 from ansible_collections.kms.xks.plugins.module_utils._api.keystore import connect_key_store
+from ansible_collections.kms.xks.plugins.module_utils._keystore import retire
 from ansible_collections.kms.xks.plugins.module_utils._api.keystore import create_key_store
 from ansible_collections.kms.xks.plugins.module_utils._api.keystore import delete_key_store
 from ansible_collections.kms.xks.plugins.module_utils._api.keystore import describe_key_store
@@ -84,6 +85,7 @@ class KeystoreManager:
         self.timeline = Timeline()
         self.connected_at_start = False
         self.preflight_verdict = None
+        self.store_keys = None  # the KMS keys of a store being retired
         self.can_replan = False  # only an edit plans again, and only once
         self.disconnect_reason = ""
 
@@ -131,6 +133,8 @@ class KeystoreManager:
             report["outage_seconds"] = self.timeline.seconds_not_connected()
         if self.preflight_verdict:
             report["preflight"] = self.preflight_verdict
+        if self.store_keys is not None:
+            report["keys"] = self.store_keys
         return report
 
     def _warn_if_left_disconnected(self, final):
@@ -243,6 +247,9 @@ class KeystoreManager:
         if entry is None:
             return None, None
         entry = self._settle(entry)
+        keys = self._call(retire.store_keys, self.client, entry["CustomKeyStoreId"])
+        if keys:
+            return entry, self._retire_keys(entry, keys)
         plan = DeletePlan(entry)
         self.actions = plan.actions
         if self.module.check_mode:
@@ -264,6 +271,20 @@ class KeystoreManager:
         return entry, None
 
     # -- steps -------------------------------------------------------------------------------
+
+    def _retire_keys(self, entry, keys):
+        """A store that holds KMS keys: refuse before any disconnect, or schedule the keys' deletion and leave the store."""
+        if not self.params.get("schedule_key_deletion"):
+            raise KeystoreFailure(retire.refusal(entry, keys), entry=entry)
+        self.store_keys = [summary for _metadata, summary in keys]
+        for summary in retire.to_schedule(keys):
+            self.actions.append("schedule_key_deletion")
+            self._call(retire.schedule, self.client, summary, self.params["pending_window"], self.module.check_mode)
+            if not self.module.check_mode:
+                self.done.append("schedule_key_deletion")
+        self.module.warn(retire.waiting_message(entry, keys))
+        return entry
+
     def _apply(self, plan):
         """Run the planned actions in order; if the update fails after a disconnect, restore the connection."""
         store_id, last = plan.current["CustomKeyStoreId"], None

@@ -108,7 +108,9 @@ def health_url(endpoint, uri_path):
 
 
 def _signed_request(url, access_key_id, secret, region, kms_operation, body):
-    document = dict(body or {}, requestMetadata=dict(kmsRequestId=str(uuid.uuid4()), kmsOperation=kms_operation))
+    # The body may bring more requestMetadata members (awsPrincipalArn...); the id and operation are always these.
+    metadata = dict((body or {}).get("requestMetadata") or {}, kmsRequestId=str(uuid.uuid4()), kmsOperation=kms_operation)
+    document = dict(body or {}, requestMetadata=metadata)
     request = AWSRequest(method="POST", url=url, data=json.dumps(document), headers={"Content-Type": "application/json"})
     SigV4Auth(Credentials(access_key_id, secret), SIGNING_SERVICE, region).add_auth(request)
     return request.prepare()

@@ -18,6 +18,7 @@ from ansible_collections.kms.xks.plugins.module_utils._spec.fields import check_
 from ansible_collections.kms.xks.plugins.module_utils._spec.fields import check_endpoint
 from ansible_collections.kms.xks.plugins.module_utils._spec.fields import check_value
 from ansible_collections.kms.xks.plugins.module_utils._spec.fields import missing_secret
+from ansible_collections.kms.xks.plugins.module_utils._spec.key import check_pending_window
 
 
 def name_warnings(params):
@@ -70,6 +71,7 @@ def validate_keystore_options(params):
         errors.extend(check_credential("xks_proxy_authentication_credential", params["xks_proxy_authentication_credential"]))
     if params.get("wait_timeout") is not None and params["wait_timeout"] <= 0:
         errors.append("wait_timeout must be greater than 0 seconds, got %s." % params["wait_timeout"])
+    errors.append(check_pending_window(params.get("pending_window")))
 
     if params.get("xks_proxy_connectivity") == CONNECTIVITY_PUBLIC:
         errors.extend(connectivity_problems(CONNECTIVITY_PUBLIC, params))

@@ -76,6 +76,7 @@ def edit_failed(run):
 
 
 def delete_connected(run):
+    s.expect_no_kms_keys(run)
     s.expect_disconnect(run, s.store())
     run.expect("delete_custom_key_store", {}, s.BY_ID)
 
@@ -118,7 +119,7 @@ def offline_edit_to_vpc_reads(run):
     run.expect_account(s.OWNER)
 
 
-CHECK_READS = {"offline-edit": offline_edit_to_vpc_reads, "offline-edit-to-disconnected": offline_edit_reads}
+CHECK_READS = {"offline-edit": offline_edit_to_vpc_reads, "offline-edit-to-disconnected": offline_edit_reads, "delete-connected": s.expect_no_kms_keys}
 
 
 def real_entry_keys(custom_key_store):

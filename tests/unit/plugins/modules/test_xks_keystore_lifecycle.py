@@ -340,6 +340,7 @@ def test_a_store_in_transition_is_waited_for_before_it_is_judged(run_module):
 def test_delete_a_connected_store_disconnects_waits_and_deletes(run_module):
     entry = s.store("CONNECTED")
     s.expect_lookup(run_module, entry, by_name=s.STORE_NAME)
+    s.expect_no_kms_keys(run_module)
     s.expect_disconnect(run_module, entry)
     run_module.expect("delete_custom_key_store", {}, s.BY_ID)
 
@@ -350,23 +351,25 @@ def test_delete_a_connected_store_disconnects_waits_and_deletes(run_module):
     assert result["custom_key_store"] == {}
     assert result["diff"] == {"before": s.returned(entry), "after": {}}
     assert run_module.operations == [
-        "DescribeCustomKeyStores", "DisconnectCustomKeyStore", "DescribeCustomKeyStores", "DescribeCustomKeyStores", "DeleteCustomKeyStore",
+        "DescribeCustomKeyStores", "ListKeys", "DisconnectCustomKeyStore", "DescribeCustomKeyStores", "DescribeCustomKeyStores", "DeleteCustomKeyStore",
     ]
 
 
 def test_delete_a_disconnected_store(run_module):
     s.expect_lookup(run_module, s.store("DISCONNECTED"))
+    s.expect_no_kms_keys(run_module)
     run_module.expect("delete_custom_key_store", {}, s.BY_ID)
 
     result = run_module(main, {"id": s.STORE_ID, "state": "absent"})
 
     assert result["changed"] is True
     assert result["actions"] == ["delete"]
-    assert run_module.operations == ["DescribeCustomKeyStores", "DeleteCustomKeyStore"]
+    assert run_module.operations == ["DescribeCustomKeyStores", "ListKeys", "DeleteCustomKeyStore"]
 
 
 def test_a_store_deleted_by_another_run_meanwhile_is_absent_with_a_warning(run_module):
     s.expect_lookup(run_module, s.store("DISCONNECTED"))
+    s.expect_no_kms_keys(run_module)
     run_module.expect_error("delete_custom_key_store", "CustomKeyStoreNotFoundException", "not found", expected_params=s.BY_ID)
 
     result = run_module(main, {"id": s.STORE_ID, "state": "absent"})
@@ -379,6 +382,7 @@ def test_a_store_deleted_by_another_run_meanwhile_is_absent_with_a_warning(run_m
 def test_delete_refused_because_keys_remain_reconnects_the_store(run_module):
     entry = s.store("CONNECTED")
     s.expect_lookup(run_module, entry, by_name=s.STORE_NAME)
+    s.expect_no_kms_keys(run_module)  # a key created meanwhile, or one of another account's listing
     s.expect_disconnect(run_module, entry)
     run_module.expect_error("delete_custom_key_store", "CustomKeyStoreHasCMKsException", "The custom key store contains KMS keys", expected_params=s.BY_ID)
     s.expect_connect(run_module, entry)
@@ -398,6 +402,7 @@ def test_delete_refused_because_keys_remain_reconnects_the_store(run_module):
 def test_delete_refused_on_a_disconnected_store_leaves_it_disconnected(run_module):
     entry = s.store("DISCONNECTED")
     s.expect_lookup(run_module, entry)
+    s.expect_no_kms_keys(run_module)
     run_module.expect_error("delete_custom_key_store", "CustomKeyStoreHasCMKsException", "The custom key store contains KMS keys", expected_params=s.BY_ID)
     s.expect_polls(run_module, entry)
 

@@ -52,12 +52,13 @@ def test_deleting_by_an_id_and_a_name_no_store_has_deletes_nothing(run_module):
 
 def test_deleting_by_a_matching_id_and_name_needs_no_second_lookup(run_module):
     s.expect_lookup(run_module, s.store("DISCONNECTED"))
+    s.expect_no_kms_keys(run_module)
     run_module.expect("delete_custom_key_store", {}, s.BY_ID)
 
     result = run_module(main, {"id": s.STORE_ID, "name": s.STORE_NAME, "state": "absent"})
 
     assert result["changed"] is True and result["actions"] == ["delete"]
-    assert run_module.operations == ["DescribeCustomKeyStores", "DeleteCustomKeyStore"]
+    assert run_module.operations == ["DescribeCustomKeyStores", "ListKeys", "DeleteCustomKeyStore"]
 
 
 # -- refusals KMS would give, found before the outage -----------------------------------------

@@ -39,6 +39,7 @@ def create_steps():
 def delete_steps():
     return [
         ("describe_custom_key_stores", s.described(s.store("DISCONNECTED")), {"CustomKeyStoreName": s.STORE_NAME}),
+        s.NO_KMS_KEYS_STEP,
         ("delete_custom_key_store", {}, s.BY_ID),
     ]
 
@@ -59,7 +60,8 @@ FAULTS = [
     pytest.param("edit", 4, id="UpdateCustomKeyStore"),
     pytest.param("edit", 5, id="ConnectCustomKeyStore"),
     pytest.param("create", 1, id="CreateCustomKeyStore"),
-    pytest.param("delete", 1, id="DeleteCustomKeyStore"),
+    pytest.param("delete", 1, id="ListKeys"),
+    pytest.param("delete", 2, id="DeleteCustomKeyStore"),
 ]
 
 
