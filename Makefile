@@ -58,3 +58,4 @@ clean:
 .PHONY: benchmark
 benchmark: collection
 	$(PY) benchmarks/run.py $(ARGS)
+	$(PY) benchmarks/keys.py

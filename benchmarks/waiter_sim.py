@@ -413,11 +413,12 @@ def markdown(results=None):
     return "\n".join(out)
 
 
-def replace_section(document, section):
-    """`document` with its waiter-sim section replaced by `section` (appended when it has none)."""
-    if BEGIN in document and END in document:
-        head, rest = document.split(BEGIN, 1)
-        return head + section + rest.split(END, 1)[1]
+def replace_section(document, section, begin=BEGIN, end=END):
+    """`document` with its section between `begin` and `end` (the waiter-sim's by default) replaced by `section`
+    (appended when it has none)."""
+    if begin in document and end in document:
+        head, rest = document.split(begin, 1)
+        return head + section + rest.split(end, 1)[1]
     return document.rstrip("\n") + "\n\n" + section + "\n"
 
 
