@@ -13,6 +13,7 @@ The modules dial it as KMS would (https://<address>, port 443): nothing in the c
 Tests run as root, so the port needs no privilege work.
 """
 
+import datetime
 import http.server
 import json
 import random
@@ -112,7 +113,9 @@ class FakeProxy:
     def reset(self):
         self.requests = []
         self.mode, self.status, self.body, self.delay = ANSWER, 200, HEALTHY_ANSWER, 0.0
+        self.responder = None
         self.identity = None  # the address the client dialled
+        self.not_after = None  # the certificate's default validity
         self.raw = b""
         self._held = []
         self._listen_again()
@@ -120,6 +123,12 @@ class FakeProxy:
     def answer(self, status=200, body=None, delay=0.0):
         """Answer each request with this status and body (a JSON document, or raw bytes) after ``delay`` seconds."""
         self.mode, self.status, self.body, self.delay = ANSWER, status, HEALTHY_ANSWER if body is None else body, delay
+        self.responder = None
+
+    def respond_with(self, responder):
+        """Answer each request with ``responder(request)`` (the record of ``requests``): a (status, JSON document) pair,
+        and an optional third item, seconds to wait first. The record's ``address`` is the address the client dialled."""
+        self.mode, self.responder = ANSWER, responder
 
     def behave(self, mode, raw=b""):
         """PLAINTEXT (send ``raw`` without TLS), GARBAGE (send ``raw`` after the handshake and hang up), SILENT or REFUSE."""
@@ -137,9 +146,10 @@ class FakeProxy:
                 self._listeners[address] = _listen(address)
                 threading.Thread(target=self._accept, args=(self._listeners[address],), daemon=True).start()
 
-    def certify(self, identity):
-        """Show a certificate (from the same trusted CA) for ``identity`` instead of this server's address."""
-        self.identity = identity
+    def certify(self, identity=None, not_after=None):
+        """Show a certificate (from the same trusted CA) for ``identity`` instead of this server's address, valid until
+        ``not_after`` (an aware datetime) instead of trustme's default."""
+        self.identity, self.not_after = identity, not_after
 
     @property
     def unused_endpoint(self):
@@ -181,9 +191,10 @@ class FakeProxy:
         return signer.signature(signer.string_to_sign(again, signer.canonical_request(again)), again) == signature
 
     # -- the server --------------------------------------------------------------------------
-    def _context(self, identity):
-        if identity not in self._contexts:
-            leaf = self.ca.issue_cert(identity, common_name=identity)
+    def _context(self, identity, not_after=None):
+        if (identity, not_after) not in self._contexts:
+            leaf = self.ca.issue_cert(identity, common_name=identity, not_after=not_after,
+                                      not_before=None if not_after is None else not_after - datetime.timedelta(days=365))
             chain = self._directory / ("chain-%d.pem" % len(self._contexts))
             # The CA goes with the leaf, so that a client that does not trust it says "self-signed certificate in certificate chain".
             chain.write_bytes(b"".join(blob.bytes() for blob in leaf.cert_chain_pems) + self.ca.cert_pem.bytes())
@@ -191,8 +202,8 @@ class FakeProxy:
             leaf.private_key_pem.write_to_path(str(key))
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(str(chain), str(key))
-            self._contexts[identity] = context
-        return self._contexts[identity]
+            self._contexts[identity, not_after] = context
+        return self._contexts[identity, not_after]
 
     def _accept(self, listener):
         while True:
@@ -212,13 +223,14 @@ class FakeProxy:
                 connection.sendall(self.raw)
                 time.sleep(0.5)
                 return
-            tls = self._context(self.identity or connection.getsockname()[0]).wrap_socket(connection, server_side=True)
+            address = connection.getsockname()[0]
+            tls = self._context(self.identity or address, self.not_after).wrap_socket(connection, server_side=True)
             if mode == GARBAGE:
                 tls.recv(65536)  # the request
                 tls.sendall(self.raw)
                 tls.unwrap()  # a clean TLS close: the client reads what it got, not a TLS failure
                 return
-            _Handler(tls, (self.address, PORT), self)
+            _Handler(tls, (address, PORT), self)  # the handler's "client_address" carries the address that was dialled
         except (OSError, ssl.SSLError):
             pass  # clients that give up (timeouts, refused certificates) are what several tests are about
         finally:
@@ -230,10 +242,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802  (the http.server naming)
         proxy = self.server
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        proxy.requests.append({"path": self.path, "headers": dict(self.headers.items()), "body": body, "json": _json(body)})
-        time.sleep(proxy.delay)
-        payload = proxy.body if isinstance(proxy.body, bytes) else json.dumps(proxy.body).encode()
-        self.send_response(proxy.status)
+        request = {"address": self.client_address[0], "path": self.path, "headers": dict(self.headers.items()), "body": body, "json": _json(body)}
+        proxy.requests.append(request)
+        status, document, delay = proxy.status, proxy.body, proxy.delay
+        if proxy.responder is not None:
+            status, document, *wait = proxy.responder(request)
+            delay = wait[0] if wait else 0.0
+        time.sleep(delay)
+        payload = document if isinstance(document, bytes) else json.dumps(document).encode()
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
