@@ -105,7 +105,8 @@ class ProxyAdmin(_Admin):
         return self._call("POST", "/instances/%s/requests/clear" % name)
 
     def set_faults(self, name, **faults):
-        """down, bad_tls, wrong_path, unhealthy, degraded, invalid_response (bool); slow_ms (int); error (errorName or None)."""
+        """down, bad_tls, wrong_path, unhealthy, degraded, invalid_response (bool); slow_ms (int); error (errorName or None);
+        certificate_days (int: a trusted certificate that expires that many days from now, <= 0 expired; None: the normal one)."""
         return self._call("POST", "/instances/%s/faults" % name, faults)["faults"]
 
     def clear_faults(self, name=None):

@@ -5,7 +5,7 @@ DIR/testbed.json        what tests and playbooks need (also usable as Ansible ex
 DIR/processes.json      pids of the services
 DIR/*-config.json       each service's configuration (0600)
 DIR/key-material.json   the key managers' AES-256 material (0600; never in testbed.json or logs)
-DIR/*.pem               test CA and server certificates
+DIR/*.pem               test CA (its key 0600, for the proxy's dated certificates) and server certificates
 DIR/emulator.log, DIR/proxy.log
 """
 
@@ -274,7 +274,7 @@ def _wait_until_answering(state_dir, processes, public, timeout):
     raise TestbedError("the services did not answer within %.0f s; see the logs in %s" % (timeout, state_dir))
 
 
-def _write_service_configs(state_dir, bound, instances, public, pem):
+def _write_service_configs(state_dir, bound, instances, public, pem, identities):
     """Each service's configuration, with the descriptors of the sockets it inherits."""
     _write_json(os.path.join(state_dir, KEY_MATERIAL_FILE), _key_material(instances))
     _write_json(os.path.join(state_dir, PROXY_CONFIG), {
@@ -282,6 +282,7 @@ def _write_service_configs(state_dir, bound, instances, public, pem):
         "claim_fds": [sock.fileno() for _address, sock in bound["proxy_addresses"].values()],
         "cert_file": pem["cert_file"], "key_file": pem["key_file"],
         "untrusted_cert_file": pem["untrusted_cert_file"], "untrusted_key_file": pem["untrusted_key_file"],
+        "ca_file": pem["ca_file"], "ca_key_file": pem["ca_key_file"], "certificate_identities": identities,
         "instances": instances, "key_material_file": os.path.join(state_dir, KEY_MATERIAL_FILE),
     })
     _write_json(os.path.join(state_dir, EMULATOR_CONFIG), {
@@ -328,9 +329,10 @@ def start(state_dir, connect_delay=config.CONNECT_DELAY, disconnect_delay=config
         instances, public = _layout(state_dir, bound, region, fleet_regions(region, regions))
         public.update(xks_connect_delay=connect_delay, xks_disconnect_delay=disconnect_delay, xks_health_timeout_ms=health_timeout_ms,
                       xks_consistency_delay=consistency_delay, xks_quota_scale=quota_scale)
-        pem = pki.make_pki(state_dir, _certificate_identities(public))
+        identities = _certificate_identities(public)
+        pem = pki.make_pki(state_dir, identities)
         public["xks_ca_file"] = pem["ca_file"]
-        _write_service_configs(state_dir, bound, instances, public, pem)
+        _write_service_configs(state_dir, bound, instances, public, pem, identities)
         try:
             processes = _spawn_services(state_dir, bound)
         finally:

@@ -59,9 +59,7 @@ class AdminActions(object):
         return {"requests": []}
 
     def set_faults(self, body, name):
-        faults = self.state.set_faults(name, body)
-        self.proxy.sync_listeners()
-        return {"faults": faults}
+        return {"faults": self.proxy.set_faults(name, body)}
 
     def clear_faults(self, body, name):
         self.state.clear_faults(name)

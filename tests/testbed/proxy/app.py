@@ -4,8 +4,9 @@
 import json
 import threading
 
-from .. import sockets
+from .. import pki, sockets
 from .admin import AdminServer
+from .certificates import DatedCertificates
 from .server import Listener, server_tls_context
 from .state import ProxyState
 
@@ -24,6 +25,7 @@ class XksProxy(object):
         self.state = ProxyState(config["instances"], _read_key_material(config["key_material_file"]))
         self._trusted = server_tls_context(config["cert_file"], config["key_file"])
         self._untrusted = server_tls_context(config["untrusted_cert_file"], config["untrusted_key_file"])
+        self._dated = DatedCertificates(pki.load_ca(config["ca_file"], config["ca_key_file"]), config["certificate_identities"])
         self._listeners = {name: Listener(self, name, inst["address"], inst["port"]) for name, inst in config["instances"].items()}
         self._sync_lock = threading.Lock()
         # Held, never served: they keep each instance's address (and the unreachable one) for this test bed.
@@ -31,7 +33,21 @@ class XksProxy(object):
         self.admin = AdminServer(sockets.inherited(config["admin_fd"]), self)
 
     def tls_context(self, instance_name):
-        return self._untrusted if self.state.faults(instance_name)["bad_tls"] else self._trusted
+        """The certificate to present: `bad_tls` wins over `certificate_days`, which wins over the normal one."""
+        faults = self.state.faults(instance_name)
+        if faults["bad_tls"]:
+            return self._untrusted
+        if faults["certificate_days"] is not None:
+            return self._dated.context(instance_name, faults["certificate_days"])
+        return self._trusted
+
+    def set_faults(self, name, changes):
+        """Merge fault switches; a `certificate_days` given is issued now, so it ends N days from this call."""
+        faults = self.state.set_faults(name, changes)
+        if changes.get("certificate_days") is not None:
+            self._dated.issue(name, faults["certificate_days"])
+        self.sync_listeners()
+        return faults
 
     def listeners_up(self):
         return {name: listener.running for name, listener in sorted(self._listeners.items())}

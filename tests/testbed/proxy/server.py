@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """HTTPS listeners of the XKS proxy: one per instance, on port 443 of a loopback address.
 
-TLS is set up per connection (not per listener) so the `bad_tls` fault can swap certificates at
+TLS is set up per connection (not per listener) so the `bad_tls` and `certificate_days` faults can swap certificates at
 run time, and a listener can be closed and reopened for the `down` fault.
 """
 
@@ -21,11 +21,24 @@ TLS12_CIPHERS = "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384"
 IDLE_TIMEOUT = 30
 
 
-def server_tls_context(cert_file, key_file):
+def _spec_tls_context():
+    """A server context with the spec's TLS versions and suites, and no certificate yet."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.set_ciphers(TLS12_CIPHERS)
+    return context
+
+
+def server_tls_context(cert_file, key_file):
+    context = _spec_tls_context()
     context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+def issued_tls_context(leaf_cert):
+    """A server context presenting a trustme LeafCert issued in this process."""
+    context = _spec_tls_context()
+    leaf_cert.configure_cert(context)
     return context
 
 

@@ -32,7 +32,8 @@ ERROR_STATUS = {
 # Every fault switch and its "off" value.
 FAULT_DEFAULTS = {
     "down": False,              # listener closed: connection refused
-    "bad_tls": False,           # serve a certificate from a CA nobody trusts
+    "bad_tls": False,           # serve a certificate from a CA nobody trusts (wins over certificate_days)
+    "certificate_days": None,   # serve a trusted certificate that expires N days after the switch is set (<= 0: expired)
     "slow_ms": 0,               # wait this long before answering
     "wrong_path": False,        # answer 404 InvalidUriPathException on every path
     "unhealthy": False,         # every EKM reports UNAVAILABLE
@@ -42,6 +43,8 @@ FAULT_DEFAULTS = {
 }
 
 MAX_LOGGED_REQUESTS = 200
+# Bound of certificate_days, either way: ten years.
+MAX_CERTIFICATE_DAYS = 3650
 
 
 class StateError(ValueError):
@@ -74,6 +77,10 @@ def check_faults(changes):
         if name == "slow_ms":
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise StateError("slow_ms must be an integer >= 0")
+        elif name == "certificate_days":
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or abs(value) > MAX_CERTIFICATE_DAYS):
+                raise StateError("certificate_days must be null or an integer from -%d to %d (days until the certificate expires)"
+                                 % (MAX_CERTIFICATE_DAYS, MAX_CERTIFICATE_DAYS))
         elif name == "error":
             if value is not None and value not in ERROR_STATUS:
                 raise StateError("error must be null or one of: %s" % ", ".join(sorted(ERROR_STATUS)))

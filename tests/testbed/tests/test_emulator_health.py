@@ -19,6 +19,7 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9
 FAULTS = [
     ({"down": True}, "XksProxyUriUnreachableException", "XKS_PROXY_NOT_REACHABLE"),
     ({"bad_tls": True}, "XksProxyUriUnreachableException", "XKS_PROXY_INVALID_TLS_CONFIGURATION"),
+    ({"certificate_days": -1}, "XksProxyUriUnreachableException", "XKS_PROXY_INVALID_TLS_CONFIGURATION"),
     ({"slow_ms": 700}, "XksProxyUriUnreachableException", "XKS_PROXY_TIMED_OUT"),
     ({"wrong_path": True}, "XksProxyInvalidConfigurationException", "XKS_PROXY_INVALID_CONFIGURATION"),
     ({"unhealthy": True}, "XksProxyUriUnreachableException", "XKS_PROXY_NOT_REACHABLE"),
