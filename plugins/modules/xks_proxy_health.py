@@ -7,12 +7,18 @@
 DOCUMENTATION = r"""
 module: xks_proxy_health
 version_added: 1.0.0
-short_description: Ask an XKS proxy for its health, the way AWS KMS does
+short_description: Audit an XKS proxy the way AWS KMS uses it (health, external keys, key material, TLS, latency)
 description:
   - Calls the C(GetHealthStatus) operation of an external key store proxy, signed with Signature Version 4 for the service
     C(kms-xks-proxy) exactly as AWS KMS signs it, and reports the proxy's answer.
   - Use it to verify a proxy URI endpoint, URI path and credential before KMS uses them, for example before creating a key
     store, rotating the credential or moving the proxy, or to monitor a proxy and its external key managers.
+  - It also audits what KMS needs from the proxy beyond its health. It calls C(GetHealthStatus) O(samples) times and judges the
+    latency against the 250 ms KMS waits. It reports the TLS certificate and the days until it expires. With O(xks_key_ids),
+    it asks C(GetKeyMetadata) for each external key and says whether KMS can use it.
+  - With O(reference_proxy), it proves, before a move, that the proxy under test fronts the same key material as the proxy
+    a key store uses now. For each of O(xks_key_ids), a random canary encrypted on one proxy must decrypt on the other, both
+    ways. A move to a proxy that does not front the same key manager makes ciphertext under those keys unrecoverable.
   - Every option is checked before the proxy is called; a bad value fails with a message that names the option.
   - A rejected credential, a denied access, a wrong URI path, an unreachable or slow proxy, a TLS failure and an answer that
     breaks the XKS Proxy API each give their own RV(outcome) and message, with what to do and what KMS would report in the same
@@ -85,11 +91,79 @@ options:
     default: KmsHealthCheck
   fail_on_unhealthy:
     description:
-      - Whether the task fails when the proxy is not healthy (any RV(outcome) other than V(healthy)).
+      - Whether the task fails when the audit finds anything wrong (any RV(outcome) other than V(healthy)). That is a proxy that
+        is not healthy, an expired certificate, an external key that KMS cannot use, other key material than the reference
+        proxy's (or material that could not be compared), or a latency over KMS's 250 ms.
       - Set V(false) to report instead, for example to audit many proxies or to retry with C(until); the task then fails only
-        on invalid options, and RV(healthy), RV(outcome) and RV(msg) tell what was found.
+        on invalid options, and RV(healthy), RV(outcome), RV(findings) and RV(msg) tell what was found.
     type: bool
     default: true
+  xks_key_ids:
+    description:
+      - External key IDs (the C(XksKeyId) of KMS keys, as the proxy knows them) to ask C(GetKeyMetadata) about.
+      - Each is usable when the proxy reports an C(AES_256) key that is C(ENABLED) and has both C(ENCRYPT) and C(DECRYPT)
+        usage, the rules of KMS's C(CreateKey). A key that is not usable is a finding (RV(outcome=key_unusable)).
+      - The keys are asked about only when the proxy answers C(GetHealthStatus); at most 100, each listed once.
+      - The requests carry C(kmsOperation=CreateKey) and an C(awsPrincipalArn) of an account ID of zeros
+        (V(arn:aws:iam::000000000000:user/kms.xks-proxy-audit)), so that the proxy's logs tell them from KMS's calls.
+    type: list
+    elements: str
+  reference_proxy:
+    description:
+      - The proxy to compare key material with, usually the one the key store uses now, before moving it to the proxy under
+        test. Requires O(xks_key_ids).
+      - For each external key that is usable on the proxy under test, a random 32-byte canary is encrypted on the reference
+        proxy (C(Encrypt), C(AES_GCM), random additional authenticated data, with the C(SHA_256) integrity value KMS asks for
+        and checks) and decrypted on the proxy under test, then the other way round. RV(keys[].same_key_material) tells the
+        result. Other material is a finding (RV(outcome=key_material_differs)), and so is a canary that could not go through
+        both proxies (RV(outcome=key_material_unchecked)).
+      - The canary calls carry C(kmsOperation) V(Encrypt) and V(Decrypt), and an C(awsPrincipalArn) and C(kmsKeyArn) of an
+        account ID of zeros. A proxy whose secondary authorization refuses them answers 403, and the material is reported
+        unchecked.
+      - The reference proxy is signed for the same O(region) and reached with the same O(ca_path), O(validate_certs) and
+        O(timeout).
+    type: dict
+    suboptions:
+      uri_endpoint:
+        description: The reference proxy's URI endpoint, V(https://) and a host name, as in O(xks_proxy_uri_endpoint).
+        type: str
+        required: true
+      uri_path:
+        description: The reference proxy's URI path, as in O(xks_proxy_uri_path).
+        type: str
+        required: true
+      authentication_credential:
+        description:
+          - The credential the reference proxy accepts for O(reference_proxy.uri_path).
+          - Every value of it but a valid O(reference_proxy.authentication_credential.access_key_id) is masked in all output,
+            whatever shape it is given in.
+        type: dict
+        required: true
+        suboptions:
+          access_key_id:
+            description: The access key ID (20 to 30 characters of A-Z and 2-7).
+            type: str
+            required: true
+          raw_secret_access_key:
+            description: The secret (43 to 64 characters). Never shown.
+            type: str
+            required: true
+  samples:
+    description:
+      - How many times to call C(GetHealthStatus) for RV(latency_ms). The first call is the health check itself. Each call
+        is made on a new TLS connection and counts the connection's set-up.
+      - KMS times out any call after 250 ms. A 95th percentile over 250 ms is a finding (RV(outcome=slow)). Any call over
+        250 ms, and a median over the 35 ms round trip that the XKS Proxy API spec recommends, are warnings.
+      - From 1 to 100.
+    type: int
+    default: 5
+  certificate_min_days:
+    description:
+      - Warn when the proxy's TLS certificate expires in fewer days than this. An expired certificate is always a finding
+        (RV(outcome=certificate_expired)), because KMS cannot connect to the proxy then.
+      - CloudWatch reports the same number as the C(XksProxyCertificateDaysToExpire) metric; AWS suggests an alarm below 10.
+    type: int
+    default: 30
 notes:
   - >-
     The module runs on the host that executes the task. To check a proxy from the controller, as in the examples, use
@@ -99,6 +173,10 @@ notes:
     250 milliseconds, so it may still fail where this check succeeds.
   - The proxy is healthy when at least one external key manager is C(ACTIVE) or C(DEGRADED), as KMS decides. The module warns
     when some key managers are not C(ACTIVE).
+  - Latency is measured from the host that runs the module, not from the AWS Region of the key store; it shows what this host
+    sees, and KMS's own view is the C(XksProxyLatency) CloudWatch metric.
+  - The canary of O(reference_proxy) proves that both proxies decrypt each other's ciphertext under each key. GetKeyMetadata
+    alone (O(xks_key_ids) without O(reference_proxy)) only shows that a key of that ID exists and is usable.
 seealso:
   - module: kms.xks.xks_keystore
   - module: kms.xks.xks_keystore_info
@@ -114,7 +192,7 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: The module only reads, so it calls the proxy in check mode too.
+    details: The module only reads (the canary is encrypted and decrypted, nothing is stored), so it calls the proxy in check mode too.
   diff_mode:
     support: N/A
     details: The module changes nothing.
@@ -155,6 +233,42 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ proxy.outcome }}: {{ proxy.health_status.ekm_fleet_details | default([]) | map(attribute='health_status') | list }}"
 
+- name: Audit the external keys of a store on the proxy, its certificate and its latency
+  kms.xks.xks_proxy_health:
+    xks_proxy_uri_endpoint: https://myproxy.xks.example.com
+    xks_proxy_uri_path: /example-prefix/kms/xks/v1
+    xks_proxy_authentication_credential:
+      access_key_id: "{{ xks_access_key_id }}"
+      raw_secret_access_key: "{{ xks_secret_access_key }}"
+    region: us-east-1
+    xks_key_ids: [bb8562717f809024]
+    samples: 10
+    certificate_min_days: 30
+    fail_on_unhealthy: false
+  delegate_to: localhost
+  register: audit
+
+- name: Show what the audit found
+  ansible.builtin.debug:
+    msg: "{{ audit.outcome }}: {{ audit['keys'] | map(attribute='usable') | list }}, p95 {{ audit.latency_ms.p95 | default('-') }} ms, certificate expires in {{ audit.certificate.days_to_expire | default('?') }} days"
+
+- name: Before moving a store to a new proxy, prove that it fronts the same key material as the current one
+  kms.xks.xks_proxy_health:
+    xks_proxy_uri_endpoint: https://myproxy-new.xks.example.com
+    xks_proxy_uri_path: /example-prefix/kms/xks/v1
+    xks_proxy_authentication_credential:
+      access_key_id: "{{ new_xks_access_key_id }}"
+      raw_secret_access_key: "{{ new_xks_secret_access_key }}"
+    region: us-east-1
+    xks_key_ids: [bb8562717f809024]
+    reference_proxy:
+      uri_endpoint: https://myproxy.xks.example.com
+      uri_path: /example-prefix/kms/xks/v1
+      authentication_credential:
+        access_key_id: "{{ xks_access_key_id }}"
+        raw_secret_access_key: "{{ xks_secret_access_key }}"
+  delegate_to: localhost
+
 - name: Wait until a restarted proxy is healthy again
   kms.xks.xks_proxy_health:
     xks_proxy_uri_endpoint: https://myproxy.xks.example.com
@@ -173,31 +287,160 @@ EXAMPLES = r"""
 
 RETURN = r"""
 healthy:
-  description: Whether the proxy answered and at least one of its external key managers is available.
+  description:
+    - Whether the audit found nothing wrong. The proxy answered, at least one of its external key managers is available, its
+      certificate has not expired, every one of O(xks_key_ids) is usable (and the same key material as on O(reference_proxy)),
+      and the latency is within KMS's 250 ms.
   returned: always
   type: bool
   sample: true
 outcome:
   description:
-    - V(healthy); V(unhealthy) (every external key manager is C(UNAVAILABLE)); V(credential_rejected) (HTTP 401);
-      V(access_denied) (HTTP 403); V(wrong_path) (HTTP 404); V(invalid_response) (an answer that breaks the XKS Proxy API);
-      V(proxy_error) (another HTTP error); V(unreachable) (no connection); V(timed_out) (no answer within O(timeout)); or
-      V(tls_error).
+    - The most severe finding, or V(healthy) when there is none.
+    - V(certificate_expired) (the proxy's TLS certificate has expired) comes first.
+    - Then the proxy's answer to C(GetHealthStatus). V(unhealthy) (every external key manager is C(UNAVAILABLE)),
+      V(credential_rejected) (HTTP 401), V(access_denied) (HTTP 403), V(wrong_path) (HTTP 404), V(invalid_response) (an
+      answer that breaks the XKS Proxy API), V(proxy_error) (another HTTP error), V(unreachable) (no connection),
+      V(timed_out) (no answer within O(timeout)), or V(tls_error).
+    - Then V(key_material_differs) (an external key is other key material than on O(reference_proxy)), V(key_unusable) (an
+      external key KMS cannot use), V(key_material_unchecked) (the canary could not go through both proxies), and V(slow)
+      (a 95th percentile latency over 250 ms).
   returned: always
   type: str
   sample: healthy
+findings:
+  description: Everything the audit found wrong, most severe first, each with what to do and what KMS would report.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    outcome:
+      description: One of the values of RV(outcome) other than V(healthy).
+      type: str
+      returned: always
+      sample: key_unusable
+    message:
+      description: What was found, what to do, and what KMS would report (exception, connection error code, CloudWatch metric).
+      type: str
+      returned: always
+      sample: "1 of 2 external keys are not usable on the proxy: xks-key-2 (its status is DISABLED, and KMS needs ENABLED). ..."
 msg:
-  description: What was found, in plain language; when the proxy is not healthy, what to do and what KMS would report.
+  description:
+    - What was found, in plain language. When something is wrong, every finding, with what to do and what KMS would report.
+      Otherwise what was checked.
   returned: always
   type: str
-  sample: The proxy at https://myproxy.xks.example.com/example-prefix/kms/xks/v1/health is healthy.
+  sample: >-
+    The proxy at https://myproxy.xks.example.com/example-prefix/kms/xks/v1/health is healthy; 2 external keys usable;
+    p95 latency 21.4 ms over 5 calls; its TLS certificate expires in 211 days.
+keys:
+  description: One entry per O(xks_key_ids), in the same order.
+  returned: when O(xks_key_ids) is given and the proxy answered C(GetHealthStatus)
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The external key ID.
+      type: str
+      returned: always
+      sample: xks-key-1
+    key_spec:
+      description: The C(keySpec) the proxy reports, or null when it reports none.
+      type: str
+      returned: always
+      sample: AES_256
+    key_usage:
+      description: The C(keyUsage) the proxy reports, or null.
+      type: list
+      elements: str
+      returned: always
+      sample: [ENCRYPT, DECRYPT]
+    key_status:
+      description: The C(keyStatus) the proxy reports (C(ENABLED) or C(DISABLED)), or null.
+      type: str
+      returned: always
+      sample: ENABLED
+    usable:
+      description: Whether KMS can use the key through this proxy (C(AES_256), C(ENABLED), C(ENCRYPT) and C(DECRYPT)).
+      type: bool
+      returned: always
+      sample: true
+    same_key_material:
+      description:
+        - Whether a canary encrypted on each of this proxy and O(reference_proxy) decrypts on the other.
+        - Null when it could not be told (the key is not usable here, or a canary call failed; see RV(keys[].problem)).
+      type: bool
+      returned: when O(reference_proxy) is given
+      sample: true
+    problem:
+      description: What is wrong, in plain words (not found, disabled, a usage missing, other key material, ...).
+      type: str
+      returned: when the key is not usable, or its key material is not proven the same
+      sample: its status is DISABLED, and KMS needs ENABLED
+latency_ms:
+  description: How long the O(samples) calls of C(GetHealthStatus) took from this host, in milliseconds (nearest-rank percentiles).
+  returned: when the proxy answered C(GetHealthStatus)
+  type: dict
+  contains:
+    samples:
+      description: How many calls were measured.
+      type: int
+      returned: always
+      sample: 5
+    min:
+      description: The fastest call.
+      type: float
+      returned: always
+      sample: 11.2
+    p50:
+      description: The median call.
+      type: float
+      returned: always
+      sample: 14.9
+    p95:
+      description: The 95th percentile (with fewer than 20 samples, the slowest call).
+      type: float
+      returned: always
+      sample: 21.4
+    max:
+      description: The slowest call.
+      type: float
+      returned: always
+      sample: 21.4
+certificate:
+  description:
+    - The TLS server certificate the proxy showed in the handshake. When verification refused it, it is read again in a
+      handshake that verifies nothing, only to describe it.
+  returned: when a TLS handshake with the proxy took place
+  type: dict
+  contains:
+    subject:
+      description: The certificate's subject (RFC 4514).
+      type: str
+      returned: always
+      sample: CN=myproxy.xks.example.com
+    issuer:
+      description: The certificate's issuer (RFC 4514).
+      type: str
+      returned: always
+      sample: CN=Example Public CA,O=Example
+    not_after:
+      description: The end of the certificate's validity (ISO 8601, UTC).
+      type: str
+      returned: always
+      sample: "2027-06-30T12:00:00+00:00"
+    days_to_expire:
+      description: Whole days left until RV(certificate.not_after); negative once expired. CloudWatch's C(XksProxyCertificateDaysToExpire).
+      type: int
+      returned: always
+      sample: 211
 url:
   description: The URL that was called.
   returned: always
   type: str
   sample: https://myproxy.xks.example.com/example-prefix/kms/xks/v1/health
 elapsed_ms:
-  description: How long the call took from the host that ran the module, in milliseconds, connection and TLS handshake included.
+  description: How long the first call took from the host that ran the module, in milliseconds, connection and TLS handshake included.
   returned: always
   type: int
   sample: 42
@@ -259,9 +502,10 @@ from ansible.module_utils.basic import env_fallback
 from ansible_collections.kms.xks.plugins.module_utils._spec.credential import PROXY_CREDENTIAL_MUTUALLY_EXCLUSIVE
 from ansible_collections.kms.xks.plugins.module_utils._spec.credential import proxy_credential_argument_spec
 from ansible_collections.kms.xks.plugins.module_utils._common.module import AnsibleXksModule
-from ansible_collections.kms.xks.plugins.module_utils._proxy.health import check_proxy_health
-from ansible_collections.kms.xks.plugins.module_utils._proxy.health import explain
-from ansible_collections.kms.xks.plugins.module_utils._proxy.health import key_managers_not_active
+from ansible_collections.kms.xks.plugins.module_utils._proxy.health import audit_proxy
+from ansible_collections.kms.xks.plugins.module_utils._proxy.health import proxy_targets
+from ansible_collections.kms.xks.plugins.module_utils._proxy.health import summary
+from ansible_collections.kms.xks.plugins.module_utils._spec.proxy_health import reference_proxy_argument_spec
 from ansible_collections.kms.xks.plugins.module_utils._spec.proxy_health import validate_health_options
 
 KMS_OPERATIONS = ["KmsHealthCheck", "CreateCustomKeyStore", "UpdateCustomKeyStore", "ConnectCustomKeyStore"]
@@ -277,6 +521,10 @@ def main():
         timeout=dict(type="float", default=10),
         kms_operation=dict(type="str", default="KmsHealthCheck", choices=KMS_OPERATIONS),
         fail_on_unhealthy=dict(type="bool", default=True),
+        xks_key_ids=dict(type="list", elements="str"),
+        reference_proxy=reference_proxy_argument_spec(),
+        samples=dict(type="int", default=5),
+        certificate_min_days=dict(type="int", default=30),
     )
     argument_spec.update(proxy_credential_argument_spec())
     # AnsibleXksModule adds the AWS options of group/kms.xks.aws (ignored here: no AWS call); region and validate_certs
@@ -286,6 +534,7 @@ def main():
         supports_check_mode=True,
         mutually_exclusive=PROXY_CREDENTIAL_MUTUALLY_EXCLUSIVE,
         required_one_of=[["xks_proxy_uri_path", "xks_proxy_configuration_file"], ["xks_proxy_authentication_credential", "xks_proxy_configuration_file"]],
+        required_by=dict(reference_proxy="xks_key_ids"),
     )
     # (AnsibleXksModule has already failed, naming them, if botocore or boto3 is missing.)
     uri_path, credential, errors = validate_health_options(module.params, module.add_secret)
@@ -294,13 +543,13 @@ def main():
 
     if not module.params["validate_certs"]:
         module.warn("validate_certs=false: the proxy's TLS certificate and host name are not verified (KMS always verifies them).")
-    result, report = check_proxy_health(module.params, uri_path, credential)
-    not_active = key_managers_not_active(result)
-    if not_active:
-        module.warn("Some external key managers behind the proxy are not ACTIVE: %s." % ", ".join(not_active))
-    if not result.healthy and module.params["fail_on_unhealthy"]:
-        module.fail_json(msg=explain(result), **report)
-    module.exit_json(changed=False, msg=explain(result), **report)
+    audit = audit_proxy(module.params, *proxy_targets(module.params, uri_path, credential))
+    for warning in audit.warnings:
+        module.warn(warning)
+    findings = [dict(outcome=outcome, message=message) for outcome, message in audit.findings]
+    if not audit.healthy and module.params["fail_on_unhealthy"]:
+        module.fail_json(msg=summary(audit), findings=findings, **audit.report)
+    module.exit_json(changed=False, msg=summary(audit), findings=findings, **audit.report)
 
 
 if __name__ == "__main__":

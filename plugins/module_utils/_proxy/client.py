@@ -13,7 +13,6 @@ the server certificate of the TLS handshake. GetHealthStatus is built on it and 
 outcomes a module can act on. The secret is used to sign and is never part of a result or message.
 """
 
-import datetime
 import http.client
 import json
 import socket
@@ -31,14 +30,11 @@ try:
 except ImportError:
     HAS_BOTOCORE = False  # the modules report it
 
-try:
-    from cryptography import x509
-except ImportError:
-    x509 = None  # ansible-core needs cryptography on the controller; without it no certificate is described
-
 from ansible.module_utils.urls import Request
 from ansible.module_utils.urls import getpeercert
 from ansible.module_utils.urls import make_context
+
+from ansible_collections.kms.xks.plugins.module_utils._proxy.certificate import describe_der
 
 SIGNING_SERVICE = "kms-xks-proxy"
 HEALTH = "health"
@@ -99,6 +95,33 @@ class HealthResult:
         return self.outcome in DEFINITE_FAILURES
 
 
+class ProxyTarget:
+    """One proxy as a caller reaches it: URI endpoint and path, credential, signing Region, and the TLS and timeout options."""
+
+    def __init__(self, endpoint, uri_path, credential, region, timeout=10.0, ca_path=None, validate_certs=True):
+        self.endpoint = endpoint
+        self.uri_path = uri_path
+        self.credential = credential
+        self.region = region
+        self.timeout = timeout
+        self.ca_path = ca_path
+        self.validate_certs = validate_certs
+
+    def url(self, operation_path):
+        return operation_url(self.endpoint, self.uri_path, operation_path)
+
+    def call(self, operation_path, kms_operation, body=None):
+        """call_proxy with this proxy's settings: a ProxyAnswer, or ProxyUnreachableError."""
+        return call_proxy(self.endpoint, self.uri_path, operation_path, self.credential["access_key_id"], self.credential["raw_secret_access_key"],
+                          self.region, kms_operation, body=body, timeout=self.timeout, ca_path=self.ca_path, validate_certs=self.validate_certs)
+
+    def health(self, kms_operation="KmsHealthCheck"):
+        """get_health_status with this proxy's settings: a HealthResult."""
+        return get_health_status(self.endpoint, self.uri_path, self.credential["access_key_id"], self.credential["raw_secret_access_key"],
+                                 self.region, timeout=self.timeout, ca_file=self.ca_path, validate_certs=self.validate_certs,
+                                 kms_operation=kms_operation)
+
+
 def operation_url(endpoint, uri_path, operation_path):
     return "%s%s/%s" % (endpoint.rstrip("/"), uri_path, operation_path)
 
@@ -124,16 +147,11 @@ def _tls_context(ca_path, validate_certs):
 
 
 def _describe_certificate(response):
-    """subject, issuer and not_after of the certificate the server showed, or None (not HTTPS, no cryptography)."""
+    """The certificate the server showed in this response's handshake (see certificate.describe_der), or None (not HTTPS)."""
     try:
-        der = getpeercert(response, binary_form=True)
+        return describe_der(getpeercert(response, binary_form=True))
     except AttributeError:
-        der = None  # the connection is already closed
-    if not der or x509 is None:
-        return None
-    certificate = x509.load_der_x509_certificate(der)
-    not_after = getattr(certificate, "not_valid_after_utc", None) or certificate.not_valid_after.replace(tzinfo=datetime.timezone.utc)
-    return dict(subject=certificate.subject.rfc4514_string(), issuer=certificate.issuer.rfc4514_string(), not_after=not_after.isoformat())
+        return None  # the connection is already closed
 
 
 def _tls_failure_reason(error):

@@ -15,6 +15,8 @@ from ansible_collections.kms.xks.plugins.module_utils._spec.fields import ACCESS
 from ansible_collections.kms.xks.plugins.module_utils._spec.fields import check_value
 
 CREDENTIAL_OPTIONS = ("xks_proxy_authentication_credential",)
+# Options that hold a credential as a member: option -> (that member, the members that are shown as given).
+CREDENTIAL_HOLDERS = {"reference_proxy": ("authentication_credential", ("uri_endpoint", "uri_path"))}
 # The one member of a credential that is not secret: KMS reports it, results and diffs show it.
 ACCESS_KEY_ID = "access_key_id"
 CREDENTIAL_MEMBERS = (ACCESS_KEY_ID, "raw_secret_access_key")
@@ -87,40 +89,65 @@ def credential_values_to_mask(value):
     return found
 
 
-def _shape_problem(option, value):
-    """Why ``value`` (a dict, or what a string turned into) is no credential that ansible-core may check and show, or None."""
+def _holder_values_to_mask(value, member, shown):
+    """What of a credential holder's raw value must be masked: its credential member as a credential, any member that is not
+    one of ``shown`` whole (it may be a misplaced secret), and a holder that is no dict whole."""
+    if value is None:
+        return set()
     if not isinstance(value, Mapping):
-        return "%s must be a dict with %s, not %s (the value given is not shown)." % (option, " and ".join(CREDENTIAL_MEMBERS), type(value).__name__)
+        return credential_values_to_mask(value)
+    found = set()
+    for key, item in value.items():
+        if key == member:
+            found.update(credential_values_to_mask(item))
+        elif key not in shown:
+            found.update(_scalars(item))
+    return found
+
+
+def _shape_problem(option, value, members):
+    """Why ``value`` (a dict, or what a string turned into) is not a dict of ``members`` that ansible-core may check and show, or None."""
+    if not isinstance(value, Mapping):
+        return "%s must be a dict with %s, not %s (the value given is not shown)." % (option, " and ".join(members), type(value).__name__)
     if any(not (isinstance(key, str) and OPTION_NAME_LIKE.fullmatch(key)) for key in value):
-        return "%s has a key that is not one of its options %s (it is not shown: it may be a secret)." % (option, ", ".join(CREDENTIAL_MEMBERS))
+        return "%s has a key that is not one of its options %s (it is not shown: it may be a secret)." % (option, ", ".join(members))
     return None
 
 
+def _as_dict(label, value, members):
+    """(value as ansible-core would make it a dict, or MASKED; the problem, or None) for an option of dict type holding a secret."""
+    if isinstance(value, str):
+        try:
+            value = check_type_dict(value)
+        except (TypeError, ValueError):
+            return MASKED, "%s must be a dict with %s; the text given is neither JSON nor key=value (it is not shown)." % (label, " and ".join(members))
+    problem = _shape_problem(label, value, members)
+    return (MASKED, problem) if problem else (value, None)
+
+
 def normalize_credentials(params):
-    """Turn each credential option given as JSON or ``k=v`` text into its dict, as ansible-core would.
+    """Turn each credential option (and credential holder, with its credential) given as JSON or ``k=v`` text into its
+    dict, as ansible-core would.
 
     Returns the messages for values that ansible-core would show or crash on (a list, a number, text
     that is no dict, a key that may be a secret); their values are replaced by the mask in ``params``.
     """
     problems = []
     for option in CREDENTIAL_OPTIONS:
-        value = params.get(option)
-        if value is None:
-            continue
-        if isinstance(value, str):
-            try:
-                value = check_type_dict(value)
-            except (TypeError, ValueError):
-                problems.append("%s must be a dict with %s; the text given is neither JSON nor key=value (it is not shown)."
-                                % (option, " and ".join(CREDENTIAL_MEMBERS)))
-                params[option] = MASKED
-                continue
-        problem = _shape_problem(option, value)
-        if problem:
+        if params.get(option) is not None:
+            params[option], problem = _as_dict(option, params[option], CREDENTIAL_MEMBERS)
             problems.append(problem)
-            value = MASKED
-        params[option] = value
-    return problems
+    for option, (member, shown) in CREDENTIAL_HOLDERS.items():
+        if params.get(option) is None:
+            continue
+        params[option], problem = _as_dict(option, params[option], shown + (member,))
+        problems.append(problem)
+        if problem is None and params[option].get(member) is not None:
+            holder = dict(params[option])
+            holder[member], problem = _as_dict("%s.%s" % (option, member), holder[member], CREDENTIAL_MEMBERS)
+            params[option] = holder
+            problems.append(problem)
+    return [problem for problem in problems if problem]
 
 
 def values_to_mask(argument_spec, params):
@@ -134,6 +161,8 @@ def values_to_mask(argument_spec, params):
     for option in CREDENTIAL_OPTIONS:
         if params.get(option) is not None:
             found.update(credential_values_to_mask(params[option]))
+    for option, (member, shown) in CREDENTIAL_HOLDERS.items():
+        found.update(_holder_values_to_mask(params.get(option), member, shown))
     for option, spec in argument_spec.items():
         if spec.get("no_log"):
             for name in [option] + list(spec.get("aliases") or []):

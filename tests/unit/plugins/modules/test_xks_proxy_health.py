@@ -21,6 +21,8 @@ ACCESS_KEY_ID = "AKIAI2SFODNN7EXAMPLE"
 SECRET = "FYtE5EFA5FT0mCc3DrGUe2sti527BitkQ0Zr9MO9fvE"
 URI_PATH = "/example-prefix/kms/xks/v1"
 HEALTHY_ANSWER = fake_proxy.HEALTHY_ANSWER
+# The advice that this host's round trip is slower than the spec's 35 ms: a loaded test machine may see it in any test.
+LATENCY_ADVICE = "35 ms round trip"
 
 
 # -- running the module ---------------------------------------------------------------------------
@@ -71,11 +73,11 @@ def test_healthy_proxy(run, proxy):
             {"id": "hsm-id-2", "model": "Luna 5.1", "health_status": "ACTIVE"},
         ],
     }
-    assert "warnings" not in result
+    assert s.warnings_of(result, but=LATENCY_ADVICE) == []
 
 
 def test_the_request_is_what_kms_sends(run, proxy):
-    run(kms_operation="UpdateCustomKeyStore")
+    run(kms_operation="UpdateCustomKeyStore", samples=1)
     (request,) = proxy.requests
     assert request["path"] == URI_PATH + "/health"
     assert request["json"]["requestMetadata"]["kmsOperation"] == "UpdateCustomKeyStore"
@@ -86,10 +88,17 @@ def test_the_request_is_what_kms_sends(run, proxy):
     assert "SignedHeaders=" in authorization and "host" in authorization and "x-amz-date" in authorization
 
 
+def test_by_default_five_samples_each_a_request_of_its_own(run, proxy):
+    result = run(kms_operation="ConnectCustomKeyStore")
+    assert len(proxy.requests) == 5 == result["latency_ms"]["samples"]
+    assert [request["json"]["requestMetadata"]["kmsOperation"] for request in proxy.requests] == ["ConnectCustomKeyStore"] * 5
+    assert len({request["json"]["requestMetadata"]["kmsRequestId"] for request in proxy.requests}) == 5
+
+
 def test_check_mode_calls_the_proxy_too(run, proxy):
     result = run(check_mode=True)
     assert result["healthy"] is True and result["changed"] is False
-    assert len(proxy.requests) == 1
+    assert len(proxy.requests) == 5
 
 
 def test_some_key_managers_down_is_healthy_with_a_warning(run, proxy):
@@ -225,7 +234,7 @@ def test_the_aws_options_of_the_group_are_accepted_and_ignored(run, proxy):
         debug_botocore_endpoint_logs=False,
     )
     assert result["healthy"] is True, result
-    assert len(proxy.requests) == 1
+    assert len(proxy.requests) == 5
 
 
 def test_validate_certs_false_warns_that_the_proxy_is_not_verified(run, proxy):
@@ -243,6 +252,6 @@ def test_a_secret_from_the_configuration_file_is_never_shown(run, proxy, tmp_pat
 
 def test_a_warning_is_returned_once_without_a_deprecation(run, proxy):
     result = run(ca_path=None, validate_certs=False)
-    assert s.warnings_of(result) == [
+    assert s.warnings_of(result, but=LATENCY_ADVICE) == [
         "validate_certs=false: the proxy's TLS certificate and host name are not verified (KMS always verifies them)."]
     assert not result.get("deprecations"), result.get("deprecations")
