@@ -22,20 +22,14 @@ import shutil
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-HERE = ROOT / "benchmarks"
+# bench_paths first: it puts tests/ and benchmarks/ on sys.path for the imports after it.
+from bench_paths import DEFAULT_OUTPUT, HERE, RESULTS
+import testbed
+from testbed.kms import connected_store, kms_client
+from integration import run as integration
+import waiter_sim
+
 PLAYBOOK = HERE / "keys.yml"
-RESULTS = HERE / "results"
-DEFAULT_OUTPUT = ROOT / "docs" / "performance.md"
-
-sys.path.insert(0, str(ROOT / "tests"))
-import testbed  # noqa: E402  pylint: disable=wrong-import-position
-from testbed.kms import connected_store, kms_client  # noqa: E402  pylint: disable=wrong-import-position
-from integration import run as integration  # noqa: E402  pylint: disable=wrong-import-position
-
-sys.path.insert(0, str(HERE))
-import waiter_sim  # noqa: E402  pylint: disable=wrong-import-position
-
 MEASURE = "Measure: "
 BEGIN, END = "<!-- xks-key-bench: begin -->", "<!-- xks-key-bench: end -->"
 HEADING = "## KMS keys in an external key store"

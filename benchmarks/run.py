@@ -27,22 +27,16 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-HERE = ROOT / "benchmarks"
+# bench_paths first: it puts tests/ and benchmarks/ on sys.path for the imports after it.
+from bench_paths import DEFAULT_OUTPUT, HERE, RESULTS, ROOT
+import testbed
+from testbed import config as testbed_config
+from testbed import probe
+from integration import run as integration
+import fleet
+import waiter_sim
+
 PLAYBOOK = HERE / "benchmark.yml"
-RESULTS = HERE / "results"
-DEFAULT_OUTPUT = ROOT / "docs" / "performance.md"
-
-sys.path.insert(0, str(ROOT / "tests"))
-import testbed  # noqa: E402  pylint: disable=wrong-import-position
-from testbed import config as testbed_config  # noqa: E402  pylint: disable=wrong-import-position
-from testbed import probe  # noqa: E402  pylint: disable=wrong-import-position
-from integration import run as integration  # noqa: E402  pylint: disable=wrong-import-position
-
-sys.path.insert(0, str(HERE))
-import fleet  # noqa: E402  pylint: disable=wrong-import-position
-import waiter_sim  # noqa: E402  pylint: disable=wrong-import-position
-
 MEASURE = "Measure: "
 BASELINE = "baseline"
 CONNECTED, DISCONNECTED, FAILED = "CONNECTED", "DISCONNECTED", "FAILED"

@@ -250,7 +250,9 @@ EXAMPLES = r"""
 
 - name: Show what the audit found
   ansible.builtin.debug:
-    msg: "{{ audit.outcome }}: {{ audit['keys'] | map(attribute='usable') | list }}, p95 {{ audit.latency_ms.p95 | default('-') }} ms, certificate expires in {{ audit.certificate.days_to_expire | default('?') }} days"
+    msg:
+      - "{{ audit.outcome }}: usable {{ audit['keys'] | default([]) | map(attribute='usable') | list }}"
+      - "p95 {{ audit.latency_ms.p95 | default('-') }} ms; the certificate expires in {{ audit.certificate.days_to_expire | default('?') }} days"
 
 - name: Before moving a store to a new proxy, prove that it fronts the same key material as the current one
   kms.xks.xks_proxy_health:
@@ -521,7 +523,7 @@ def main():
         timeout=dict(type="float", default=10),
         kms_operation=dict(type="str", default="KmsHealthCheck", choices=KMS_OPERATIONS),
         fail_on_unhealthy=dict(type="bool", default=True),
-        xks_key_ids=dict(type="list", elements="str"),
+        xks_key_ids=dict(type="list", elements="str", no_log=False),
         reference_proxy=reference_proxy_argument_spec(),
         samples=dict(type="int", default=5),
         certificate_min_days=dict(type="int", default=30),

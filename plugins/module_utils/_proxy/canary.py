@@ -63,6 +63,11 @@ def _error_name(answer):
     return answer.payload.get("errorName") if isinstance(answer.payload, dict) else None
 
 
+def _refusal(operation, answer):
+    error_name = _error_name(answer)
+    return "%s on the proxy at %s answered HTTP %s%s" % (operation, answer.url, answer.status, " (%s)" % error_name if error_name else "")
+
+
 def integrity_value(aad, sealed):
     """The spec's ciphertextDataIntegrityValue: SHA-256 of AAD, ciphertextMetadata, IV, ciphertext and tag (Appendix C)."""
     return hashlib.sha256(aad + sealed["metadata"] + sealed["iv"] + sealed["ciphertext"] + sealed["tag"]).digest()
@@ -74,7 +79,7 @@ def encrypt(target, xks_key_id, plaintext, aad):
                 ciphertextDataIntegrityValueAlgorithm="SHA_256")
     answer = _call(target, "Encrypt", xks_key_id, body)
     if answer.status != 200:
-        raise CanaryFailed("Encrypt on the proxy at %s answered HTTP %s%s" % (answer.url, answer.status, " (%s)" % _error_name(answer) if _error_name(answer) else ""))
+        raise CanaryFailed(_refusal("Encrypt", answer))
     sealed = dict(ciphertext=_unb64(answer, "ciphertext"), metadata=_unb64(answer, "ciphertextMetadata", required=False),
                   iv=_unb64(answer, "initializationVector"), tag=_unb64(answer, "authenticationTag"))
     if not hmac.compare_digest(_unb64(answer, "ciphertextDataIntegrityValue"), integrity_value(aad, sealed)):
@@ -92,7 +97,7 @@ def decrypt(target, xks_key_id, sealed, aad):
     if answer.status == 400 and _error_name(answer) == "InvalidCiphertextException":
         raise MaterialDiffers("the proxy at %s refused a ciphertext made on the other proxy (400 InvalidCiphertextException)" % answer.url)
     if answer.status != 200:
-        raise CanaryFailed("Decrypt on the proxy at %s answered HTTP %s%s" % (answer.url, answer.status, " (%s)" % _error_name(answer) if _error_name(answer) else ""))
+        raise CanaryFailed(_refusal("Decrypt", answer))
     return _unb64(answer, "plaintext")
 
 

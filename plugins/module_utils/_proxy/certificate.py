@@ -61,6 +61,7 @@ def judge(certificate, min_days):
     if days < 0:
         return "The proxy's TLS certificate expired on %s (%s)." % (certificate["not_after"], certificate["subject"]), None
     if days < min_days:
-        return None, "The proxy's TLS certificate (%s) expires in %d days, on %s: fewer than certificate_min_days=%d. Renew it before it " \
-                     "expires: KMS cannot connect to a proxy whose certificate has expired." % (certificate["subject"], days, certificate["not_after"], min_days)
+        warning = "The proxy's TLS certificate (%s) expires in %d days, on %s: fewer than certificate_min_days=%d." % (
+            certificate["subject"], days, certificate["not_after"], min_days)
+        return None, warning + " Renew it before it expires: KMS cannot connect to a proxy whose certificate has expired."
     return None, None

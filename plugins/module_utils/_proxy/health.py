@@ -172,20 +172,23 @@ def _check_latency(audit, target, result, samples, kms_operation):
         audit.warnings.append("%d of the %d GetHealthStatus calls got no valid answer; the first: %s" % (len(failed), samples, failed[0].message))
 
 
+def _named(entries):
+    return ", ".join("%s (%s)" % (entry["id"], entry["problem"]) for entry in entries)
+
+
 def _check_keys(audit, target, xks_key_ids, reference):
     entries = audit_keys(target, xks_key_ids, reference)
     audit.report["keys"] = entries
-    named = lambda chosen: ", ".join("%s (%s)" % (entry["id"], entry["problem"]) for entry in chosen)  # noqa: E731
     unusable = [entry for entry in entries if not entry["usable"]]
     differs = [entry for entry in entries if entry.get("same_key_material") is False]
     unchecked = [entry for entry in entries if entry["usable"] and reference is not None and entry["same_key_material"] is None]
     if unusable:
-        audit.add("%d of %d external keys are not usable on the proxy: %s." % (len(unusable), len(entries), named(unusable)), None, KEY_UNUSABLE)
+        audit.add("%d of %d external keys are not usable on the proxy: %s." % (len(unusable), len(entries), _named(unusable)), None, KEY_UNUSABLE)
     if differs:
         audit.add("%d of %d external keys are not the same key material on the proxy as on the reference proxy at %s%s: %s."
-                  % (len(differs), len(entries), reference.endpoint, reference.uri_path, named(differs)), None, KEY_MATERIAL_DIFFERS)
+                  % (len(differs), len(entries), reference.endpoint, reference.uri_path, _named(differs)), None, KEY_MATERIAL_DIFFERS)
     if unchecked:
-        audit.add("The key material of %d external keys could not be compared: %s." % (len(unchecked), named(unchecked)), None, KEY_MATERIAL_UNCHECKED)
+        audit.add("The key material of %d external keys could not be compared: %s." % (len(unchecked), _named(unchecked)), None, KEY_MATERIAL_UNCHECKED)
 
 
 def audit_proxy(params, target, reference=None):
@@ -212,7 +215,8 @@ def summary(audit):
     said = ["The proxy at %s is healthy" % report["url"]]
     if "keys" in report:
         keys = report["keys"]
-        said.append("%d external keys usable%s" % (len(keys), ", with the same key material as the reference proxy" if keys and "same_key_material" in keys[0] else ""))
+        compared = keys and "same_key_material" in keys[0]
+        said.append("%d external keys usable%s" % (len(keys), ", with the same key material as the reference proxy" if compared else ""))
     if "latency_ms" in report:
         said.append("p95 latency %s ms over %d calls" % (report["latency_ms"]["p95"], report["latency_ms"]["samples"]))
     if "certificate" in report:

@@ -84,4 +84,3 @@ def validate_health_options(params, add_secret):
     if params.get("reference_proxy"):
         errors.extend(_reference_problems(params["reference_proxy"]))
     return uri_path, credential, [error for error in errors if error]
-

@@ -8,8 +8,13 @@ a real HTTPS server on port 443 of a loopback address, dialled as KMS would dial
 
 import json
 import re
+import socket
+import ssl
+import threading
+import warnings
 
 import pytest
+import trustme
 
 from ansible_collections.kms.xks.plugins.module_utils._proxy import client as pc
 from ansible_collections.kms.xks.tests.unit import fake_proxy
@@ -169,6 +174,90 @@ def test_a_proxy_that_does_not_speak_tls_is_a_tls_error(proxy):
     assert result.outcome == pc.TLS_ERROR
     assert not result.definite_failure
     assert result.message.startswith("TLS with the proxy at %s failed:" % where(proxy))
+
+
+class OldTlsProxy:
+    """A TLS server that speaks TLS 1.0 and 1.1 only, as an outdated proxy would (the XKS Proxy API
+    requires TLS 1.2 or later). It records, per connection, the version it agreed or why it did not."""
+
+    def __init__(self, directory):
+        self.ca = trustme.CA()
+        self.ca_path = str(directory / "old-tls-ca.pem")
+        self.ca.cert_pem.write_to_path(self.ca_path)
+        self.address = fake_proxy.random_loopback_address()
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        # OpenSSL 3 refuses TLS below 1.2 above security level 0, on the server side too.
+        self.context.set_ciphers("DEFAULT:@SECLEVEL=0")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # TLSv1 and TLSv1_1 are deprecated: that is the point
+            self.context.minimum_version = ssl.TLSVersion.TLSv1
+            self.context.maximum_version = ssl.TLSVersion.TLSv1_1
+        self.ca.issue_cert(self.address).configure_cert(self.context)
+        self.listener = socket.create_server((self.address, 0))
+        self.endpoint = "https://%s:%d" % (self.address, self.listener.getsockname()[1])
+        self.handshakes = []
+        self.handshake_seen = threading.Condition()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                connection, _peer = self.listener.accept()
+            except OSError:
+                return  # closed
+            try:
+                with self.context.wrap_socket(connection, server_side=True) as tls:
+                    outcome = tls.version()
+            except (ssl.SSLError, OSError) as e:
+                outcome = e
+            with self.handshake_seen:
+                self.handshakes.append(outcome)
+                self.handshake_seen.notify_all()
+
+    def wait_for_handshakes(self, count, timeout=5.0):
+        with self.handshake_seen:
+            self.handshake_seen.wait_for(lambda: len(self.handshakes) >= count, timeout)
+        return list(self.handshakes)
+
+    def old_client_context(self):
+        """A client that accepts TLS 1.0 and 1.1: the control that this server does speak them."""
+        context = ssl.create_default_context(cafile=self.ca_path)
+        context.set_ciphers("DEFAULT:@SECLEVEL=0")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context.minimum_version = ssl.TLSVersion.TLSv1
+        return context
+
+    def close(self):
+        self.listener.close()
+
+
+@pytest.fixture
+def old_tls_proxy(tmp_path):
+    server = OldTlsProxy(tmp_path)
+    yield server
+    server.close()
+
+
+def test_a_proxy_below_tls_1_2_is_refused(old_tls_proxy):
+    # Python 3.10+ with OpenSSL 3 refuses TLS below 1.2 by default as well; this holds the client to
+    # the floor whatever the defaults (a lowered minimum_version or security level fails it).
+    try:
+        with socket.create_connection(old_tls_proxy.listener.getsockname(), timeout=5) as raw:
+            with old_tls_proxy.old_client_context().wrap_socket(raw, server_hostname=old_tls_proxy.address) as tls:
+                control = tls.version()
+    except ssl.SSLError as e:
+        pytest.skip("this OpenSSL cannot speak TLS 1.1 even at security level 0 (%s): nothing to refuse" % e)
+    assert control == "TLSv1.1"
+
+    result = ask(old_tls_proxy, timeout=5.0)
+
+    assert result.outcome == pc.TLS_ERROR and not result.healthy
+    assert result.message.startswith("TLS with the proxy at %s failed:" % where(old_tls_proxy))
+    assert "PROTOCOL_VERSION" in result.message  # the version, not the certificate, is what failed
+    # The server agreed no version with the client: nothing was sent below TLS 1.2.
+    _control, refused = old_tls_proxy.wait_for_handshakes(2)
+    assert isinstance(refused, ssl.SSLError)
 
 
 def test_a_proxy_that_hangs_up_is_unreachable(proxy):

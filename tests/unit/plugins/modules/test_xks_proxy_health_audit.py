@@ -73,7 +73,9 @@ class KeyManagers:
                      "authenticationTag": b64(tag), "ciphertextDataIntegrityValue": b64(integrity)}
 
     def decrypt(self, key, body):
-        unb64 = lambda member: base64.b64decode(body.get(member, ""))  # noqa: E731
+        def unb64(member):
+            return base64.b64decode(body.get(member, ""))
+
         try:
             plaintext = AESGCM(key["material"]).decrypt(unb64("initializationVector"), unb64("ciphertext") + unb64("authenticationTag"),
                                                         unb64("additionalAuthenticatedData") + unb64("ciphertextMetadata"))
