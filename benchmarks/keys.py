@@ -137,11 +137,11 @@ def markdown(results=None):
     """The section "KMS keys in an external key store", between its markers."""
     results = results or measure_all()
     out = ["`kms.xks.xks_key` and the lookup of a store's keys against the test bed, one run (benchmarks/keys.yml), "
-            "calls counted in the emulator's call log (`GET /_testbed/calls`, every HTTP attempt) during each task. "
-            "This run's test bed has **KMS's request quotas off** (`quota_scale=0`): the set-up creates up to 1000 keys "
-            "with boto3, far above CreateKey's quota, and the lookups below would otherwise meet DescribeKey's "
-            "quota (shared with every other key read of the account) as throttling and retries. Wall time is the task's, "
-            "module start included; compare it with the baseline (`amazon.aws.kms_key_info`) above.", ""]
+           "calls counted in the emulator's call log (`GET /_testbed/calls`, every HTTP attempt) during each task. "
+           "This run's test bed has **KMS's request quotas off** (`quota_scale=0`): the set-up creates up to 1000 keys "
+           "with boto3, far above CreateKey's quota, and the lookups below would otherwise meet DescribeKey's "
+           "quota (shared with every other key read of the account) as throttling and retries. Wall time is the task's, "
+           "module start included; compare it with the baseline (`amazon.aws.kms_key_info`) above.", ""]
     out += ["### The no-op and each edit of one key", "",
             "One XKS key (alias, store, `xks_key_id`, description; `preflight: never`: the proxy is not KMS). "
             "The floor: the reads the task's options need, plus one call per change.", ""]

@@ -228,11 +228,11 @@ def markdown(results=None):
     """The section "Auditing a proxy"."""
     results = results or measure_all()
     out = ["`kms.xks.xks_proxy_health` auditing the test bed's `%s` proxy with `%s` as `reference_proxy` (the same key "
-            "manager behind both), `samples: %d`, for 1, 10 and %d external keys (`xks_key_ids`, put on both proxies' URI paths "
-            "through the proxy's admin API), and without keys (health only, `samples` 1 and %d) as the baseline; %d rounds of every audit, one "
-            "run of benchmarks/proxy_audit.yml each (a range where the rounds differ). Calls are counted in each proxy instance's request log "
-            "(`GET /instances/<name>/requests`, read every %g s during the run) on the URI path the audit uses."
-            % (TESTED, REFERENCE, SAMPLES, KEY_COUNTS[-1], SAMPLES, REPEAT, POLL_INTERVAL), ""]
+           "manager behind both), `samples: %d`, for 1, 10 and %d external keys (`xks_key_ids`, put on both proxies' URI paths "
+           "through the proxy's admin API), and without keys (health only, `samples` 1 and %d) as the baseline; %d rounds of every audit, one "
+           "run of benchmarks/proxy_audit.yml each (a range where the rounds differ). Calls are counted in each proxy instance's request log "
+           "(`GET /instances/<name>/requests`, read every %g s during the run) on the URI path the audit uses."
+           % (TESTED, REFERENCE, SAMPLES, KEY_COUNTS[-1], SAMPLES, REPEAT, POLL_INTERVAL), ""]
     out += ["- **floor**: `samples` GetHealthStatus (health) and one GetKeyMetadata (metadata) per key on the tested proxy, and "
             "per key the canary both ways: Encrypt on the reference and Decrypt on the tested proxy, then Encrypt on the "
             "tested proxy and Decrypt on the reference (1 encrypt and 1 decrypt per key on each proxy).",
