@@ -53,9 +53,11 @@ test: collection
 clean:
 	rm -rf build .venv tests/output .pytest_cache
 
-# API calls, disconnect windows, polling latency and wall time of every scenario against the test bed;
+# API calls, disconnect windows, polling latency and wall time of every scenario against the test bed,
+# of xks_key and of the xks_proxy_health audit (proxy calls);
 # writes docs/performance.md. Its test bed picks free ports and addresses; takes a few minutes.
 .PHONY: benchmark
 benchmark: collection
 	$(PY) benchmarks/run.py $(ARGS)
 	$(PY) benchmarks/keys.py
+	$(PY) benchmarks/proxy_audit.py

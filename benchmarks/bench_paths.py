@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Where the benchmarks find the project: imported first by benchmarks/run.py and benchmarks/keys.py.
+"""Where the benchmarks find the project: imported first by the benchmark scripts (run.py, keys.py, proxy_audit.py).
 
 Importing it puts tests/ (the test bed, the integration runner) and benchmarks/ (the helpers) on
 sys.path, so that the scripts can import those packages whatever the current directory is.

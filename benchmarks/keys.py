@@ -12,27 +12,19 @@ section "KMS keys in an external key store" of docs/performance.md in place (`ma
 after benchmarks/run.py). The collection is taken from build/ (make collection). About a minute.
 """
 
-import argparse
 import collections
 import json
-import subprocess
 import sys
-import tempfile
-import shutil
-import time
 from pathlib import Path
 
 # bench_paths first: it puts tests/ and benchmarks/ on sys.path for the imports after it.
-from bench_paths import DEFAULT_OUTPUT, HERE, RESULTS
+from bench_paths import HERE, RESULTS
 import testbed
 from testbed.kms import connected_store, kms_client
-from integration import run as integration
-import waiter_sim
+from bench_common import MEASURE, Section, operations_text, own_testbed, playbook_env, run_playbook, section_main, section_text
 
 PLAYBOOK = HERE / "keys.yml"
-MEASURE = "Measure: "
-BEGIN, END = "<!-- xks-key-bench: begin -->", "<!-- xks-key-bench: end -->"
-HEADING = "## KMS keys in an external key store"
+SECTION = Section("keys.py", "<!-- xks-key-bench: begin -->", "<!-- xks-key-bench: end -->", "## KMS keys in an external key store")
 ACCOUNT_KEY_COUNTS = (10, 100, 1000)
 # External keys of the test bed's default table for the store's other KMS keys (xks-key-1 is the measured key's).
 OTHER_STORE_KEYS = ("xks-key-2", "xks-key-3")
@@ -59,22 +51,6 @@ FINDERS = (
 def fail(message):
     print("keys benchmark: " + message, file=sys.stderr)
     sys.exit(2)
-
-
-def run_playbook(env, extra, tag, timings):
-    """One run of keys.yml with only the tasks tagged `tag`; returns its task timings."""
-    if timings.exists():
-        timings.unlink()
-    log_file = timings.with_suffix(".log")
-    command = [integration.ansible_playbook(), "-i", "localhost,", str(PLAYBOOK), "--tags", tag, "-e", json.dumps(extra)]
-    with open(log_file, "w", encoding="utf-8") as log:
-        code = subprocess.run(command, env=dict(env, KMS_XKS_BENCHMARK_TIMINGS=str(timings)), cwd=str(HERE),
-                              stdout=log, stderr=subprocess.STDOUT, timeout=600, check=False).returncode
-    if code != 0:
-        fail("%s (tag %s) failed (%s); the end of %s:\n%s"
-             % (PLAYBOOK.name, tag, code, log_file, "\n".join(log_file.read_text(encoding="utf-8").splitlines()[-30:])))
-    with open(timings, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 def measured(tasks, calls):
@@ -109,39 +85,24 @@ def grow_account(kms, count):
 
 
 def measure_all():
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    state_dir = Path(tempfile.mkdtemp(prefix="kms-xks-keys-benchmark-"))
     results = {"edits": {}, "find": {}}
-    try:
-        with testbed.running(str(state_dir), quota_scale=0) as bed:
-            env = integration.playbook_env(bed["xks_ca_file"])
-            env.update(ANSIBLE_CALLBACK_PLUGINS=str(HERE / "callback_plugins"), ANSIBLE_CALLBACKS_ENABLED="kms_xks_benchmark")
-            admin = testbed.EmulatorAdmin(bed["emulator_admin_url"])
-            kms, store_id, other_ids = store_with_keys(bed)
-            extra = dict(json.loads((Path(bed["testbed_state_dir"]) / "testbed.json").read_text(encoding="utf-8")), store_id=store_id)
-            tasks = run_playbook(env, extra, "edits", RESULTS / "keys-edits.jsonl")
-            results["edits"] = measured(tasks, admin.calls()["calls"])
-            extra.update(store_key_ids=other_ids, store_key_count=len(other_ids) + 1)
-            for count in ACCOUNT_KEY_COUNTS:
-                grow_account(kms, count)
-                admin.clear_calls()
-                tasks = run_playbook(env, extra, "find", RESULTS / ("keys-find-%d.jsonl" % count))
-                results["find"][count] = measured(tasks, admin.calls()["calls"])
-                print("keys benchmark: %d keys in the account done" % count, flush=True)
-    except testbed.TestbedError as e:
-        fail("the test bed did not start: %s" % e)
-    finally:
-        shutil.rmtree(state_dir, ignore_errors=True)
+    with own_testbed("keys", fail, quota_scale=0) as bed:
+        env = playbook_env(bed)
+        admin = testbed.EmulatorAdmin(bed["emulator_admin_url"])
+        kms, store_id, other_ids = store_with_keys(bed)
+        extra = dict(json.loads((Path(bed["testbed_state_dir"]) / "testbed.json").read_text(encoding="utf-8")), store_id=store_id)
+        tasks = run_playbook(PLAYBOOK, env, extra, RESULTS / "keys-edits.jsonl", tag="edits")
+        results["edits"] = measured(tasks, admin.calls()["calls"])
+        extra.update(store_key_ids=other_ids, store_key_count=len(other_ids) + 1)
+        for count in ACCOUNT_KEY_COUNTS:
+            grow_account(kms, count)
+            admin.clear_calls()
+            tasks = run_playbook(PLAYBOOK, env, extra, RESULTS / ("keys-find-%d.jsonl" % count), tag="find")
+            results["find"][count] = measured(tasks, admin.calls()["calls"])
+            print("keys benchmark: %d keys in the account done" % count, flush=True)
     with open(RESULTS / "keys-latest.json", "w", encoding="utf-8") as handle:
         json.dump(results, handle, indent=1)
     return results
-
-
-def operations_text(operations, floor=None):
-    names = list(floor or {}) + sorted(set(operations) - set(floor or {}))
-    if floor is None:
-        return ", ".join("%s %d" % (name, operations[name]) for name in names)
-    return ", ".join("%s %d/%d" % (name, operations.get(name, 0), floor.get(name, 0)) for name in names)
 
 
 def edits_table(edits):
@@ -175,13 +136,12 @@ def find_table(find):
 def markdown(results=None):
     """The section "KMS keys in an external key store", between its markers."""
     results = results or measure_all()
-    out = [BEGIN, HEADING, "", "<!-- Generated by benchmarks/keys.py (also run by `make benchmark`); do not edit by hand. -->", ""]
-    out += ["`kms.xks.xks_key` and the lookup of a store's keys against the test bed, one run (benchmarks/keys.yml), "
-            "calls counted in the emulator's call log (`GET /_testbed/calls`, every HTTP attempt) during each task. "
-            "This run's test bed has **KMS's request quotas off** (`quota_scale=0`): the set-up creates up to 1000 keys "
-            "with boto3, far above CreateKey's quota, and the lookups below would otherwise meet DescribeKey's "
-            "quota (shared with every other key read of the account) as throttling and retries. Wall time is the task's, "
-            "module start included; compare it with the baseline (`amazon.aws.kms_key_info`) above.", ""]
+    out = ["`kms.xks.xks_key` and the lookup of a store's keys against the test bed, one run (benchmarks/keys.yml), "
+           "calls counted in the emulator's call log (`GET /_testbed/calls`, every HTTP attempt) during each task. "
+           "This run's test bed has **KMS's request quotas off** (`quota_scale=0`): the set-up creates up to 1000 keys "
+           "with boto3, far above CreateKey's quota, and the lookups below would otherwise meet DescribeKey's "
+           "quota (shared with every other key read of the account) as throttling and retries. Wall time is the task's, "
+           "module start included; compare it with the baseline (`amazon.aws.kms_key_info`) above.", ""]
     out += ["### The no-op and each edit of one key", "",
             "One XKS key (alias, store, `xks_key_id`, description; `preflight: never`: the proxy is not KMS). "
             "The floor: the reads the task's options need, plus one call per change.", ""]
@@ -196,24 +156,11 @@ def markdown(results=None):
     for scenario, label in FINDERS:
         out.append("- **%s**: %s." % (scenario, label))
     out += [""] + find_table(results["find"]) + [""]
-    out += ["Reproduce: `make collection && .venv/bin/python benchmarks/keys.py` (in `unshare --net`; rewrites this section).", END]
-    return "\n".join(out)
+    return section_text(SECTION, out)
 
 
 def main():
-    parser = argparse.ArgumentParser(description="Benchmark kms.xks.xks_key against the test bed; rewrites its section of docs/performance.md.")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="the Markdown report to update (default: docs/performance.md)")
-    parser.add_argument("--print", action="store_true", help="print the section instead of writing it")
-    args = parser.parse_args()
-    integration.check_prerequisites()
-    began = time.monotonic()
-    section = markdown()
-    if not args.print:
-        document = args.output.read_text(encoding="utf-8") if args.output.is_file() else ""
-        args.output.write_text(waiter_sim.replace_section(document, section, BEGIN, END), encoding="utf-8")
-    print(section)
-    print("\nkeys benchmark: %.0f s%s" % (time.monotonic() - began, "" if args.print else "; wrote its section of %s" % args.output))
-    return 0
+    return section_main(SECTION, "kms.xks.xks_key", markdown)
 
 
 if __name__ == "__main__":

@@ -33,11 +33,11 @@ import testbed
 from testbed import config as testbed_config
 from testbed import probe
 from integration import run as integration
+from bench_common import MEASURE, availability, operation_names, operations_spread, playbook_env, spread
 import fleet
 import waiter_sim
 
 PLAYBOOK = HERE / "benchmark.yml"
-MEASURE = "Measure: "
 BASELINE = "baseline"
 CONNECTED, DISCONNECTED, FAILED = "CONNECTED", "DISCONNECTED", "FAILED"
 TRANSIENT = ("CONNECTING", "DISCONNECTING")
@@ -176,13 +176,6 @@ def notice_latencies(store_id, transitions, calls, start, end):
     return latencies
 
 
-def availability(records, start, end):
-    """What the probe saw during [start, end] (None: it was not running through the whole task)."""
-    if not records or records[0]["time"] > start or records[-1]["time"] < end:
-        return None
-    return probe.summary(records, since=start, until=end)
-
-
 def measure(task, baseline, log, probe_records=()):
     """What one measured task did, from its start and end times, the emulator's call log and the probe's."""
     start, end = task["start"], task["end"]
@@ -240,23 +233,16 @@ def measure_repetition(repetition):
 
 # -- summarizing --------------------------------------------------------------------------------
 
-def spread(values, fmt="%d"):
-    """'5' when every repetition gave 5, '5-6' otherwise."""
-    low, high = min(values), max(values)
-    return fmt % low if low == high else (fmt + "-" + fmt) % (low, high)
-
-
 def seconds(value):
     return "%.2f s" % value
 
 
 def summarize(scenario, runs, delays):
     """The table row of one scenario over every repetition."""
-    operations = list(scenario.floor) + sorted(set().union(*(run["operations"] for run in runs)) - set(scenario.floor))
+    operations = operation_names([run["operations"] for run in runs], scenario.floor)
     totals = [sum(run["operations"].values()) for run in runs]
     floor_total = sum(scenario.floor.values())
-    by_operation = ", ".join("%s %s/%d" % (op, spread([run["operations"].get(op, 0) for run in runs]), scenario.floor.get(op, 0))
-                             for op in operations)
+    by_operation = operations_spread([run["operations"] for run in runs], scenario.floor)
     extra = collections.Counter()
     for op in operations:
         extra[op] = statistics.median([run["operations"].get(op, 0) for run in runs]) - scenario.floor.get(op, 0)
@@ -554,8 +540,7 @@ def main():
     repetitions, settings = [], {}
     try:
         with testbed.running(str(state_dir), connect_delay=args.connect_delay, disconnect_delay=args.disconnect_delay) as bed:
-            env = integration.playbook_env(bed["xks_ca_file"])
-            env.update(ANSIBLE_CALLBACK_PLUGINS=str(HERE / "callback_plugins"), ANSIBLE_CALLBACKS_ENABLED="kms_xks_benchmark")
+            env = playbook_env(bed)
             for number in range(1, args.repeat + 1):
                 began = time.monotonic()
                 repetitions.append(run_repetition(number, bed, env, args.timeout))
