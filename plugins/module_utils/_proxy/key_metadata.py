@@ -5,7 +5,8 @@
 
 """Preflight of an external key: before CreateKey, ask the store's proxy GetKeyMetadata for it, from the
 controller, and refuse a key that KMS would refuse (missing, not AES_256, not ENABLED, lacking ENCRYPT or
-DECRYPT), so that KMS is not asked at all."""
+DECRYPT), so that KMS is not asked at all. ``ask_external_key`` is the one question and its verdict, also
+for the preflight of a store's external keys before a move (_keystore/external_keys.py)."""
 
 from urllib.parse import quote
 
