@@ -407,8 +407,8 @@ class KeystoreManager:
             principal = module_caller_arn(self.module) if keys else None  # KMS names its caller in GetKeyMetadata
         except AnsibleXksError as e:
             if mode == "always":
-                raise PreflightError(message="Preflight could not find the store's KMS keys to check their external keys (preflight=always): %s" % e)
-            warn("Preflight could not find the store's KMS keys to check their external keys, going on: %s" % e)
+                raise PreflightError(message="Preflight could not find the store's KMS keys or the caller's identity to check their external keys (preflight=always): %s" % e)
+            warn("Preflight could not find the store's KMS keys or the caller's identity to check their external keys, going on: %s" % e)
             return "warned", "External keys not checked: %s" % e
         if not keys:
             return "ok", "The store has no KMS keys: 0 external keys checked."
