@@ -406,9 +406,10 @@ class KeystoreManager:
             keys = keys_of_store(self.client, entry["CustomKeyStoreId"])
             principal = module_caller_arn(self.module) if keys else None  # KMS names its caller in GetKeyMetadata
         except AnsibleXksError as e:
+            what = "Preflight could not find the store's KMS keys or the caller's identity to check their external keys"
             if mode == "always":
-                raise PreflightError(message="Preflight could not find the store's KMS keys or the caller's identity to check their external keys (preflight=always): %s" % e)
-            warn("Preflight could not find the store's KMS keys or the caller's identity to check their external keys, going on: %s" % e)
+                raise PreflightError(message="%s (preflight=always): %s" % (what, e))
+            warn("%s, going on: %s" % (what, e))
             return "warned", "External keys not checked: %s" % e
         if not keys:
             return "ok", "The store has no KMS keys: 0 external keys checked."
