@@ -62,12 +62,16 @@ SCENARIOS = (
              "The lookup, then one UpdateCustomKeyStore with the new credential (KMS applies it while CONNECTED), then one "
              "read: UpdateCustomKeyStore answers nothing, and a concurrent run may have changed the store too, so the result "
              "is read, not predicted."),
-    Scenario("offline edit", {"Describe": 4, "Disconnect": 1, "Update": 1, "Connect": 1}, ("disconnect", "connect"),
+    Scenario("offline edit", {"Describe": 4, "ListKeys": 1, "DescribeKey": 2, "Disconnect": 1, "Update": 1, "Connect": 1}, ("disconnect", "connect"),
              "The lookup; one DescribeCustomKeyStores of all stores (a value KMS would refuse as in use costs no outage); "
+             "the preflight's search for the store's KMS keys, whose external keys the new proxy must serve: ListKeys and "
+             "one DescribeKey per key of the account (2 here, the baseline's and the probe's: no KMS API lists the keys "
+             "of a store), then one GetKeyMetadata per external key on the new proxy (not a KMS call); "
              "DisconnectCustomKeyStore; the endpoint can only be updated when DISCONNECTED, which only a Describe "
              "shows (one poll that sees it); UpdateCustomKeyStore; ConnectCustomKeyStore; the task reports CONNECTED "
              "(wait=true), so one poll that sees it."),
-    Scenario("several edits at once", {"Describe": 4, "Disconnect": 1, "Update": 1, "Connect": 1}, ("disconnect", "connect"),
+    Scenario("several edits at once", {"Describe": 4, "ListKeys": 1, "DescribeKey": 2, "Disconnect": 1, "Update": 1, "Connect": 1},
+             ("disconnect", "connect"),
              "As the offline edit: endpoint, name and credential go in one UpdateCustomKeyStore, in one disconnect window."),
     Scenario("create and connect", {"Describe": 2, "Create": 1, "Connect": 1}, None,
              "The lookup by name (KMS answers CustomKeyStoreNotFoundException, HTTP 400: still a call); CreateCustomKeyStore; "

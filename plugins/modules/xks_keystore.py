@@ -99,8 +99,16 @@ options:
       - Before an edit disconnects a connected store, call the proxy's C(GetHealthStatus) from the controller with the new
         endpoint, path and credential, signed for O(region).
       - A definite "no" (credential rejected, wrong path, no healthy key manager, unusable answer) fails the task before the outage.
-      - V(auto) only warns when the proxy cannot be reached from the controller (common with VPC connectivity) or when the task gives
-        no credential to sign with; V(always) fails then; V(never) skips the check.
+      - When the proxy is healthy and the store holds KMS keys, the store's keys are found (C(ListKeys) and one C(DescribeKey) per key
+        of the account and Region) and the new proxy is asked C(GetKeyMetadata) for the external key of each, signed with the new
+        credential. Keys pending deletion count too, since their deletion can be cancelled. An external key that is missing there,
+        disabled, lacks C(ENCRYPT) or C(DECRYPT), or is not C(AES_256) fails the task before the outage, naming each KMS key and its
+        external key; fix the keys on the new proxy, or set V(never) to make the edit anyway.
+      - C(GetKeyMetadata) shows that the external keys exist and are usable on the new proxy, not that they are the same key
+        material. Check that before a move with M(kms.xks.xks_proxy_health) and its C(reference_proxy) option.
+      - V(auto) only warns when the proxy cannot be reached from the controller (common with VPC connectivity), when it gives no
+        answer that can be judged (for example HTTP 5xx), when the store's keys cannot be listed, or when the task gives no credential
+        to sign with; V(always) fails then; V(never) skips the check.
       - Runs in check mode too, since it changes nothing. The controller verifies the proxy's certificate with the system trust store,
         which honours the E(SSL_CERT_FILE) environment variable.
     type: str
@@ -361,22 +369,27 @@ preflight:
   description:
     - The verdict of the checks before an edit disconnects a C(CONNECTED) store. First the new values are checked against
       KMS's uniqueness rules and the other stores of the account and Region (one C(DescribeCustomKeyStores) call); then,
-      when the store is to be connected again, the proxy's GetHealthStatus is asked with the new values (O(preflight)).
+      when the store is to be connected again, the proxy's GetHealthStatus is asked with the new values (O(preflight)), and then
+      GetKeyMetadata for the external key of each of the store's KMS keys.
   returned: when an edit would disconnect a CONNECTED store
   type: dict
   contains:
     outcome:
       description:
-        - C(ok) (the proxy is healthy), C(warned) (the controller could not check the proxy; the run went on), C(skipped)
-          (O(preflight=never), or no secret to sign with), C(refused) (nothing was changed; the message says why).
+        - C(ok) (the proxy is healthy and serves every external key of the store's KMS keys), C(warned) (the controller could not
+          check the proxy or some of the keys; the run went on), C(skipped) (O(preflight=never), or no secret to sign with),
+          C(refused) (nothing was changed; the message says why and names the keys).
       type: str
       returned: always
       sample: ok
     message:
-      description: What the check found.
+      description: What the check found, with how many external keys were checked.
       type: str
       returned: always
-      sample: The proxy at https://myproxy2.xks.example.com/kms/xks/v1/health is healthy.
+      sample: >-
+        The proxy at https://myproxy2.xks.example.com/kms/xks/v1/health is healthy. GetKeyMetadata on the new proxy found 2 of the
+        2 external key(s) of the store's 2 KMS key(s) usable. GetKeyMetadata shows that the keys exist and are usable on the new
+        proxy, not that they are the same key material: check that with kms.xks.xks_proxy_health and reference_proxy.
 keys:
   description:
     - The KMS keys of a store that O(state=absent) found, after the run (in check mode, predicted), when there are any.

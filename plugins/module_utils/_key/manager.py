@@ -7,12 +7,10 @@
 plan, then create it in its external key store (after a preflight of the external key), edit it, or
 schedule or cancel its deletion; predict the key in check mode."""
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.kms.xks.plugins.module_utils._api import key as api
 from ansible_collections.kms.xks.plugins.module_utils._api.keystore import describe_key_store
+from ansible_collections.kms.xks.plugins.module_utils._api.sts import module_caller_arn
 from ansible_collections.kms.xks.plugins.module_utils._common.errors import AnsibleXksError
-from ansible_collections.kms.xks.plugins.module_utils._common.errors import XksErrorHandler
 from ansible_collections.kms.xks.plugins.module_utils._common.errors import error_code
 from ansible_collections.kms.xks.plugins.module_utils._common.states import CONNECTED
 from ansible_collections.kms.xks.plugins.module_utils._common.states import EXTERNAL_KEY_STORE
@@ -34,11 +32,6 @@ class KeyFailure(Exception):
         super().__init__(message)
         self.message = message
         self.cause = cause
-
-
-@XksErrorHandler.common_error_handler("get the caller identity (STS) for the proxy's requestMetadata")
-def caller_arn(sts):
-    return sts.get_caller_identity(aws_retry=True)["Arn"]
 
 
 def _store_label(entry):
@@ -224,7 +217,7 @@ class KeyManager:
         principal = None
         if self.params["preflight"] != "never" and credential and credential.get("raw_secret_access_key"):
             try:
-                principal = caller_arn(self.module.client("sts", retry_decorator=AWSRetry.jittered_backoff()))
+                principal = module_caller_arn(self.module)
             except AnsibleXksError as e:
                 raise KeyFailure(str(e), e)
         try:

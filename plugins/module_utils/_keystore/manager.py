@@ -15,6 +15,9 @@ from ansible_collections.kms.xks.plugins.module_utils._common.errors import erro
 from ansible_collections.kms.xks.plugins.module_utils._common.states import EXTERNAL_KEY_STORE
 from ansible_collections.kms.xks.plugins.module_utils._api.keystore import connect_key_store
 from ansible_collections.kms.xks.plugins.module_utils._keystore import retire
+from ansible_collections.kms.xks.plugins.module_utils._keystore.external_keys import check_store_keys
+from ansible_collections.kms.xks.plugins.module_utils._api.key import keys_of_store
+from ansible_collections.kms.xks.plugins.module_utils._api.sts import module_caller_arn
 from ansible_collections.kms.xks.plugins.module_utils._api.keystore import create_key_store
 from ansible_collections.kms.xks.plugins.module_utils._api.keystore import delete_key_store
 from ansible_collections.kms.xks.plugins.module_utils._api.keystore import describe_key_store
@@ -29,6 +32,7 @@ from ansible_collections.kms.xks.plugins.module_utils._plan.keystore import Dele
 from ansible_collections.kms.xks.plugins.module_utils._plan.keystore import Plan
 from ansible_collections.kms.xks.plugins.module_utils._plan.keystore import PlanError
 from ansible_collections.kms.xks.plugins.module_utils._plan.keystore import uniqueness_conflict
+from ansible_collections.kms.xks.plugins.module_utils._proxy.preflight import PreflightError
 from ansible_collections.kms.xks.plugins.module_utils._proxy.preflight import preflight
 from ansible_collections.kms.xks.plugins.module_utils._spec.keystore import name_warnings
 from ansible_collections.kms.xks.plugins.module_utils._spec.config_file import proxy_source
@@ -373,7 +377,7 @@ class KeystoreManager:
         raise KeystoreFailure(message, entry=entry)
 
     def _preflight(self, plan, credential):
-        """Ask the proxy with the new values; keep the verdict for the result."""
+        """Ask the proxy with the new values (GetHealthStatus, then GetKeyMetadata of the store's external keys); keep the verdict."""
         warnings = []
 
         def warn(message):
@@ -381,17 +385,35 @@ class KeystoreManager:
             self.module.warn(message)
 
         endpoint, uri_path = plan.proxy_target
+        mode = self.params["preflight"]
         try:
-            result = preflight(self.params["preflight"], endpoint, uri_path, credential, self.module.region, warn)
+            result = preflight(mode, endpoint, uri_path, credential, self.module.region, warn)
+            if result is not None and result.healthy:
+                outcome, message = self._preflight_external_keys(mode, plan.current, endpoint, uri_path, credential, warn)
+                self.preflight_verdict = dict(outcome=outcome, message="%s %s" % (result.message, message))
+                return
         except AnsibleXksError as e:
             self.preflight_verdict = dict(outcome="refused", message=str(e))
             raise KeystoreFailure.from_error(e, plan.current)
-        if result is not None and result.healthy:
-            self.preflight_verdict = dict(outcome="ok", message=result.message)
-        elif result is not None:
+        if result is not None:
             self.preflight_verdict = dict(outcome="warned", message=warnings[-1] if warnings else result.message)
         else:
             self.preflight_verdict = dict(outcome="skipped", message=warnings[-1] if warnings else "preflight=never")
+
+    def _preflight_external_keys(self, mode, entry, endpoint, uri_path, credential, warn):
+        """After a healthy GetHealthStatus: GetKeyMetadata on the new proxy for the external key of each of the store's KMS keys."""
+        try:
+            keys = keys_of_store(self.client, entry["CustomKeyStoreId"])
+            principal = module_caller_arn(self.module) if keys else None  # KMS names its caller in GetKeyMetadata
+        except AnsibleXksError as e:
+            what = "Preflight could not find the store's KMS keys or the caller's identity to check their external keys"
+            if mode == "always":
+                raise PreflightError(message="%s (preflight=always): %s" % (what, e))
+            warn("%s, going on: %s" % (what, e))
+            return "warned", "External keys not checked: %s" % e
+        if not keys:
+            return "ok", "The store has no KMS keys: 0 external keys checked."
+        return check_store_keys(mode, endpoint, uri_path, credential, self.module.region, principal, keys, warn)
 
     def _predicted_owner(self, predicted):
         """KMS records the caller's account as the owner of a VPC endpoint service given without one: predict that too."""

@@ -5,7 +5,8 @@
 
 """Preflight of an external key: before CreateKey, ask the store's proxy GetKeyMetadata for it, from the
 controller, and refuse a key that KMS would refuse (missing, not AES_256, not ENABLED, lacking ENCRYPT or
-DECRYPT), so that KMS is not asked at all."""
+DECRYPT), so that KMS is not asked at all. ``ask_external_key`` is the one question and its verdict, also
+for the preflight of a store's external keys before a move (_keystore/external_keys.py)."""
 
 from urllib.parse import quote
 
@@ -50,6 +51,32 @@ def _error_verdict(answer, xks_key_id):
     return False, "the proxy at %s answered HTTP %s%s" % (answer.url, answer.status, " (%s)" % error_name if error_name else "")
 
 
+class KeyAnswer:
+    """What one GetKeyMetadata said about one external key: ``usable``, or why not, and whether that is ``definite``
+    (an answer KMS would also refuse the key for) or only that the controller got no answer it can judge."""
+
+    def __init__(self, xks_key_id, usable, definite, reason):
+        self.xks_key_id = xks_key_id
+        self.usable = usable
+        self.definite = definite
+        self.reason = reason
+
+
+def ask_external_key(endpoint, uri_path, xks_key_id, credential, region, principal_arn, kms_operation):
+    """Ask the proxy at ``endpoint`` + ``uri_path`` GetKeyMetadata for ``xks_key_id``, signed with ``credential``; returns a KeyAnswer."""
+    body = dict(requestMetadata=dict(awsPrincipalArn=principal_arn))
+    try:
+        answer = call_proxy(endpoint, uri_path, metadata_path(xks_key_id), credential["access_key_id"], credential["raw_secret_access_key"],
+                            region, kms_operation, body=body, timeout=PREFLIGHT_TIMEOUT)
+    except ProxyUnreachableError as e:
+        return KeyAnswer(xks_key_id, False, False, e.message)
+    if answer.status == 200:
+        problems = external_key_problems(xks_key_id, answer.payload)
+        return KeyAnswer(xks_key_id, not problems, bool(problems), "; ".join(problems))
+    definite, message = _error_verdict(answer, xks_key_id)
+    return KeyAnswer(xks_key_id, False, definite, message)
+
+
 def check_external_key(mode, store, xks_key_id, credential, region, principal_arn, warn):
     """Run the ``preflight`` the task asks for on ``xks_key_id`` of ``store`` (its DescribeCustomKeyStores entry).
 
@@ -62,21 +89,12 @@ def check_external_key(mode, store, xks_key_id, credential, region, principal_ar
                                          "(or xks_proxy_configuration_file) to sign GetKeyMetadata; KMS never returns the secret.")
         return None  # auto: only when a credential is given
     config = store["XksProxyConfiguration"]
-    body = dict(requestMetadata=dict(awsPrincipalArn=principal_arn))
-    try:
-        answer = call_proxy(config["UriEndpoint"], config["UriPath"], metadata_path(xks_key_id), credential["access_key_id"],
-                            credential["raw_secret_access_key"], region, KMS_OPERATION, body=body, timeout=PREFLIGHT_TIMEOUT)
-    except ProxyUnreachableError as e:
-        return _indefinite(mode, e.message, warn)
-    if answer.status == 200:
-        problems = external_key_problems(xks_key_id, answer.payload)
-        if problems:
-            raise PreflightError(message="Preflight refused external key %r, KMS was not asked: %s." % (xks_key_id, "; ".join(problems)))
+    answer = ask_external_key(config["UriEndpoint"], config["UriPath"], xks_key_id, credential, region, principal_arn, KMS_OPERATION)
+    if answer.usable:
         return dict(outcome="ok", message="The proxy reports external key %r as an enabled AES_256 key for ENCRYPT and DECRYPT." % xks_key_id)
-    definite, message = _error_verdict(answer, xks_key_id)
-    if definite:
-        raise PreflightError(message="Preflight refused external key %r, KMS was not asked: %s." % (xks_key_id, message))
-    return _indefinite(mode, message, warn)
+    if answer.definite:
+        raise PreflightError(message="Preflight refused external key %r, KMS was not asked: %s." % (xks_key_id, answer.reason))
+    return _indefinite(mode, answer.reason, warn)
 
 
 def _indefinite(mode, message, warn):

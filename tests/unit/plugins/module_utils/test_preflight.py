@@ -19,6 +19,7 @@ WHERE = s.PUBLIC_ENDPOINT + s.URI_PATH + "/health"
 DEFINITE = {
     pc.UNHEALTHY: "The proxy at %s reports that all 2 external key managers are UNAVAILABLE." % WHERE,
     pc.CREDENTIAL_REJECTED: "The proxy at %s rejected the credential (401 AuthenticationFailedException)." % WHERE,
+    pc.ACCESS_DENIED: "The proxy at %s denied access (403 AccessDeniedException); its authorization rules must permit KMS." % WHERE,
     pc.WRONG_PATH: "The proxy at %s does not serve this URI path (404 InvalidUriPathException)." % WHERE,
     pc.INVALID_RESPONSE: "The proxy at %s sent a GetHealthStatus answer KMS cannot use (missing ekmVendor)." % WHERE,
 }

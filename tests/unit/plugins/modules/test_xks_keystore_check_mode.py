@@ -43,6 +43,7 @@ def credential_always(run):
 
 def offline_edit(run):
     s.expect_account_stores(run, s.store())
+    s.expect_no_kms_keys(run)  # the preflight's search for the store's external keys
     s.expect_disconnect(run, s.store())
     s.expect_update(run, **VPC_PARAMS)
     # No owner given: KMS records the caller's account as the owner of the VPC endpoint service.
@@ -116,6 +117,7 @@ def offline_edit_reads(run):
 
 def offline_edit_to_vpc_reads(run):
     offline_edit_reads(run)
+    s.expect_no_kms_keys(run)
     run.expect_account(s.OWNER)
 
 

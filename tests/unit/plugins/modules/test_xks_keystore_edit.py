@@ -17,6 +17,7 @@ from ansible_collections.kms.xks.tests.unit import stores as s
 
 OFFLINE_SEQUENCE = [
     "DescribeCustomKeyStores", "DescribeCustomKeyStores",  # the lookup, then the account's stores (the uniqueness check)
+    "ListKeys",  # the preflight: the store's KMS keys, whose external keys the new proxy must serve (here: none)
     "DisconnectCustomKeyStore", "DescribeCustomKeyStores", "DescribeCustomKeyStores",
     "UpdateCustomKeyStore",
     "ConnectCustomKeyStore", "DescribeCustomKeyStores", "DescribeCustomKeyStores",
@@ -117,6 +118,7 @@ OFFLINE_CASES = [
 def test_an_offline_edit_disconnects_updates_and_reconnects(run_module, preflight_proxy, before, args, params, after):
     s.expect_lookup(run_module, before)
     s.expect_account_stores(run_module, before)
+    s.expect_no_kms_keys(run_module)  # the healthy proxy's preflight looks for the store's external keys
     s.expect_disconnect(run_module, before)
     s.expect_update(run_module, **params)
     s.expect_connect(run_module, after)
@@ -141,6 +143,7 @@ def test_several_edits_share_one_update_and_one_outage(run_module):
     after = edited(s.store(), name="XksKeyStore", UriEndpoint=s.NEW_PUBLIC_ENDPOINT, UriPath=s.PLAIN_PATH, AccessKeyId=s.NEW_ACCESS_KEY_ID)
     s.expect_lookup(run_module, before)
     s.expect_account_stores(run_module, before, *s.neighbours())
+    s.expect_no_kms_keys(run_module)
     s.expect_disconnect(run_module, before)
     s.expect_update(
         run_module,

@@ -126,6 +126,8 @@ def test_the_result_carries_the_preflight_verdict(run_module, preflight_proxy, c
         preflight_proxy.answer(outcome)
     s.expect_lookup(run_module, s.store())
     s.expect_account_stores(run_module, s.store())
+    if expected == "ok":
+        s.expect_no_kms_keys(run_module)  # a healthy proxy: the preflight looks for the store's external keys next
     s.expect_disconnect(run_module, s.store())
     s.expect_update(run_module, XksProxyUriEndpoint=s.NEW_PUBLIC_ENDPOINT)
     s.expect_connect(run_module, MOVED)

@@ -50,6 +50,7 @@ def expect_offline_edit(run):
 @pytest.mark.parametrize("check_mode", [False, True])
 def test_a_healthy_proxy_lets_the_edit_go_on(run_module, preflight_proxy, mode, check_mode):
     expect_lookup_of_connected_store(run_module)
+    s.expect_no_kms_keys(run_module)  # then the store's KMS keys, whose external keys the new proxy must serve: none here
     if not check_mode:
         expect_offline_edit(run_module)
 
@@ -61,6 +62,7 @@ def test_a_healthy_proxy_lets_the_edit_go_on(run_module, preflight_proxy, mode, 
         dict(endpoint=s.NEW_PUBLIC_ENDPOINT, uri_path=s.URI_PATH, access_key_id=s.ACCESS_KEY_ID, secret=s.SECRET, region="us-east-1")
     ]
     assert s.warnings_of(result) == []
+    assert result["preflight"] == dict(outcome="ok", message="The proxy at %s is healthy. The store has no KMS keys: 0 external keys checked." % WHERE)
     s.assert_no_secret(result)
 
 
