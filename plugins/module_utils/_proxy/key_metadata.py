@@ -70,6 +70,11 @@ def ask_external_key(endpoint, uri_path, xks_key_id, credential, region, princip
                             region, kms_operation, body=body, timeout=PREFLIGHT_TIMEOUT)
     except ProxyUnreachableError as e:
         return KeyAnswer(xks_key_id, False, False, e.message)
+    return judge_answer(xks_key_id, answer)
+
+
+def judge_answer(xks_key_id, answer):
+    """The KeyAnswer for the proxy's answer (a ProxyAnswer) to GetKeyMetadata for ``xks_key_id``."""
     if answer.status == 200:
         problems = external_key_problems(xks_key_id, answer.payload)
         return KeyAnswer(xks_key_id, not problems, bool(problems), "; ".join(problems))
