@@ -12,7 +12,8 @@ type's extra_vars injector there (ansible-runner's artifacts record the command 
 environment, so a secret passed there would be in them before any module ran). The job events
 (what AWX stores and shows) must carry each task's diff, and no file that
 ansible-runner writes under the artifacts directory may hold a proxy secret, nor any 8-character
-piece of one.
+piece of one. A third job audits a new proxy against the current one (xks_proxy_health with
+reference_proxy: both proxies' credentials in the extra variables, the canary through both), at -vvv.
 """
 
 import json
@@ -61,6 +62,29 @@ ROTATE = [{
                 "raw_secret_access_key": "{{ new_secret_access_key }}",
             },
             "allow_disconnect": False,
+        },
+    }],
+}]
+
+# A move's first step as a job template runs it: the new proxy audited against the current one, both credentials
+# from extra variables (a credential type's injector); -vvv, as a job's verbosity "Debug" sets it.
+AUDIT_BEFORE_MOVE = [{
+    "name": "Audit the new proxy before the move",
+    "hosts": "localhost",
+    "gather_facts": False,
+    "tasks": [{
+        "name": "Same key material as the current proxy",
+        "kms.xks.xks_proxy_health": {
+            "xks_proxy_uri_endpoint": "{{ new_endpoint }}",
+            "xks_proxy_uri_path": "{{ new_uri_path }}",
+            "xks_proxy_authentication_credential": {"access_key_id": "{{ new_access_key_id }}", "raw_secret_access_key": "{{ new_secret_access_key }}"},
+            "region": "{{ aws_region }}",
+            "xks_key_ids": ["xks-key-1", "xks-key-2"],
+            "reference_proxy": {
+                "uri_endpoint": "{{ current_endpoint }}",
+                "uri_path": "{{ current_uri_path }}",
+                "authentication_credential": {"access_key_id": "{{ current_access_key_id }}", "raw_secret_access_key": "{{ current_secret_access_key }}"},
+            },
         },
     }],
 }]
@@ -161,3 +185,29 @@ def test_the_leak_search_finds_a_piece_of_a_secret():
     secret = "FYtE5EFA5FT0mCc3DrGUe2sti527BitkQ0Zr9MO9fvE"
     assert leaks({"stdout": "... %s ..." % secret[20:28]}, {"s": secret}) == ["stdout: s"]
     assert leaks({"stdout": "... %s ..." % secret[20:27]}, {"s": secret}) == []
+
+
+def test_an_awx_audit_before_a_move_leaves_no_secret_of_either_proxy(tmp_path, bed, monkeypatch):
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    current, new = bed["xks_proxy_primary"], bed["xks_proxy_secondary"]
+    extravars = {
+        "current_endpoint": current["endpoint"], "current_uri_path": current["uri_path"],
+        "current_access_key_id": current["credentials"][0]["access_key_id"],
+        "current_secret_access_key": current["credentials"][0]["raw_secret_access_key"],
+        "new_endpoint": new["endpoint"], "new_uri_path": new["uri_path"],
+        "new_access_key_id": new["credentials"][0]["access_key_id"],
+        "new_secret_access_key": new["credentials"][0]["raw_secret_access_key"],
+    }
+
+    audit, artifacts = run_job(tmp_path, bed, "audit-before-move", AUDIT_BEFORE_MOVE, "-vvv", extravars)
+
+    assert audit.status == "successful", audit.stdout.read()
+    (audited,) = task_results(audit)
+    assert audited["res"]["healthy"] is True, audited["res"]["msg"]
+    assert [entry["same_key_material"] for entry in audited["res"]["keys"]] == [True, True]
+    texts = artifact_texts(artifacts)
+    assert any(path.startswith("job_events/") for path in texts), sorted(texts)
+    assert leaks(texts, proxy_secrets(bed)) == []
+    # The dummy AWS secret is fixed text, not random: only the whole value counts (its piece "testbed-" is in the
+    # proxy's model name, which this job shows).
+    assert [path for path, text in sorted(texts.items()) if bed["aws_secret_key"] in text] == []

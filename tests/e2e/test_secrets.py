@@ -131,6 +131,34 @@ def health(proxy_options, **options):
     return args
 
 
+def reference(credential):
+    """reference_proxy: the primary proxy, with ``credential`` as its authentication_credential."""
+    return {"uri_endpoint": "{{ %s.endpoint }}" % P, "uri_path": "{{ %s.uri_path }}" % P, "authentication_credential": credential}
+
+
+def same_material_both_keys(result):
+    """The canary ran: both keys proven the same key material on the secondary as on the primary."""
+    return [entry.get("same_key_material") for entry in result.get("keys", [])] == [True, True]
+
+
+def audit_against_primary(reference_proxy):
+    """xks_proxy_health of the secondary proxy, its key material compared with the primary's (the same key manager)."""
+    return health(at(S), xks_key_ids=["xks-key-1", "xks-key-2"], reference_proxy=reference_proxy)
+
+
+def reference_steps():
+    """The reference proxy's credential in every shape, and a secret misplaced beside it: the accepted ones run the canary."""
+    audited = ok(changed=False, healthy=True, outcome="healthy", check=same_material_both_keys)
+    steps = [(step("health_reference_dict", HEALTH, audit_against_primary(reference(live(P)))), audited)]
+    for name, (value, accepted) in shapes(P).items():
+        # ansible-core names a suboption "reference_proxy -> authentication_credential", the module "reference_proxy.authentication_credential".
+        expect = audited if accepted else fails("reference_proxy", "authentication_credential")
+        steps.append((step("health_reference_shape_%s" % name, HEALTH, audit_against_primary(reference(value))), expect))
+    misplaced = dict(reference({"access_key_id": key(P, member="access_key_id")}), raw_secret_access_key=key(P))
+    steps.append((step("health_reference_misplaced_secret", HEALTH, audit_against_primary(misplaced)), fails("reference_proxy", "raw_secret_access_key")))
+    return steps
+
+
 def health_from_file(file_var):
     """xks_proxy_health of the secondary proxy with the configuration file in the play variable ``file_var``."""
     return health({"xks_proxy_uri_endpoint": "{{ %s.endpoint }}" % S, "xks_proxy_configuration_file": "{{ %s }}" % file_var})
@@ -295,6 +323,7 @@ def paths(canary):
         (step("health_config_swapped", HEALTH, health_from_file("e2e_config_swapped")), fails("AccessKeyId", "the value given")),
         (step("health_config_fifo", HEALTH, health_from_file("e2e_config_fifo")), fails("not a regular file")),
         *shape_steps(HEALTH, lambda value: health(at(P, value)), ok(changed=False, healthy=True)),
+        *reference_steps(),
         (step("health_key_id_only", HEALTH, health(at(P, {"access_key_id": key(P, member="access_key_id")}))),
          fails("xks_proxy_authentication_credential.raw_secret_access_key", "sign GetHealthStatus")),
         # -- the canary, in plain sight -------------------------------------------------------------------
