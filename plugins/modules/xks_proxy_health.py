@@ -432,7 +432,7 @@ certificate:
       returned: always
       sample: "2027-06-30T12:00:00+00:00"
     days_to_expire:
-      description: Whole days left until RV(certificate.not_after); negative once expired. CloudWatch's C(XksProxyCertificateDaysToExpire).
+      description: Whole days left until RV(certificate.not_after), rounded down; negative once expired. CloudWatch's C(XksProxyCertificateDaysToExpire).
       type: int
       returned: always
       sample: 211

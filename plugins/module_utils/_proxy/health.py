@@ -129,12 +129,13 @@ class Audit:
     def healthy(self):
         return not self.findings
 
+    def rank(self):
+        """Put the findings most severe first (AUDIT_OUTCOMES), keeping the order they were found in within one outcome."""
+        self.findings.sort(key=lambda finding: AUDIT_OUTCOMES.index(finding[0] if finding[0] in AUDIT_OUTCOMES else None))
+
     @property
     def outcome(self):
-        if not self.findings:
-            return proxy.HEALTHY
-        found = [outcome for outcome, _message in self.findings]
-        return min(found, key=lambda outcome: AUDIT_OUTCOMES.index(outcome if outcome in AUDIT_OUTCOMES else None))
+        return self.findings[0][0] if self.findings else proxy.HEALTHY
 
 
 def advised(outcome, message):
@@ -202,6 +203,7 @@ def audit_proxy(params, target, reference=None):
         _check_latency(audit, target, first, params["samples"], params["kms_operation"])
         if params.get("xks_key_ids"):
             _check_keys(audit, target, params["xks_key_ids"], reference)
+    audit.rank()
     audit.report.update(healthy=audit.healthy, outcome=audit.outcome)
     audit.warnings.extend(key_managers_not_active(first))
     return audit

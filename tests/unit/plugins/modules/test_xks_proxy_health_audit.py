@@ -368,3 +368,20 @@ def test_the_reference_secret_is_never_shown_whatever_its_shape(run, managers, s
     # run() asserts that no piece of the reference secret reached the output, the argument echo included.
     result = run(xks_key_ids=["key-1"], reference_proxy=shape, fail_on_unhealthy=False)
     assert "msg" in result
+
+
+# -- several findings ---------------------------------------------------------------------------
+def test_findings_come_most_severe_first(run, managers):
+    managers.keys[TESTED]["key-1"]["keyStatus"] = "DISABLED"
+    managers.delays = [0.3] * 2  # slow is found first, and is the least severe
+    result = run(samples=2, xks_key_ids=["key-1"])
+    assert [finding["outcome"] for finding in result["findings"]] == ["key_unusable", "slow"]
+    assert result["outcome"] == "key_unusable"
+    assert result["msg"].startswith(result["findings"][0]["message"]) and result["msg"].endswith(result["findings"][1]["message"])
+
+
+def test_an_expired_certificate_comes_before_the_tls_error_it_causes(run, proxy):
+    proxy.certify(not_after=now() - datetime.timedelta(days=2))
+    result = run(samples=1)
+    assert [finding["outcome"] for finding in result["findings"]] == ["certificate_expired", "tls_error"]
+    assert result["msg"].startswith("The proxy's TLS certificate expired on ")
