@@ -40,6 +40,8 @@ from testbed import config as testbed_config  # noqa: E402  pylint: disable=wron
 from testbed import reset as reset_testbed  # noqa: E402  pylint: disable=wrong-import-position
 TARGETS = ROOT / "tests" / "integration" / "targets"
 GUIDES = ROOT / "tests" / "integration" / "guides"
+# sitecustomize.py there answers the test bed's host names for the controller (see tests/testbed/README.md).
+RESOLVER = ROOT / "tests" / "integration" / "resolver"
 BUILD = ROOT / "build"
 
 WRAPPER = ROOT / "tests" / "integration" / "target.yml"  # runs one target as a role
@@ -103,7 +105,8 @@ def testbed(command, state_dir, *options, quiet=False):
     return run.returncode
 
 
-def playbook_env(ca_file):
+def playbook_env(ca_file, testbed_json=None):
+    """The environment of a playbook run; with testbed_json, the controller resolves the test bed's host names."""
     env = dict(os.environ)
     # Trust the test CA the standard way only; this machine's CA-bundle variables would override it
     # for some clients (requests, botocore), so runs would differ between machines.
@@ -125,6 +128,10 @@ def playbook_env(ca_file):
         # No instance metadata lookups: the only endpoints are the test bed's.
         AWS_EC2_METADATA_DISABLED="true",
     )
+    if testbed_json:
+        # The test bed's host names resolve on the controller as the emulator resolves them (KMS's view).
+        env.update(PYTHONPATH=os.pathsep.join([str(RESOLVER)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])),
+                   KMS_XKS_TESTBED_JSON=str(testbed_json))
     return env
 
 
@@ -268,7 +275,7 @@ def main():
         ca_file = state.get("xks_ca_file")
         if not ca_file:
             fail("%s has no xks_ca_file" % testbed_json)
-        env = playbook_env(ca_file)
+        env = playbook_env(ca_file, testbed_json)
         for name, playbook, options in runs:
             print("\n=== %s ===" % name, flush=True)
             reset_testbed(state)

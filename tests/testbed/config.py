@@ -35,7 +35,7 @@ DUMMY_AWS_SECRET_KEY = "kms-xks-testbed-dummy-aws-secret"
 PROXY_INSTANCES = {
     "primary": {"uri_path": "/primary/kms/xks/v1", "key_manager": "ekm-a", "hostnames": ["xks-proxy.test", "myproxy.xks.example.com"]},
     "secondary": {"uri_path": "/secondary/kms/xks/v1", "key_manager": "ekm-a",
-                  "hostnames": ["xks-proxy-2.test", "myproxy-private.xks.example.com"]},
+                  "hostnames": ["xks-proxy-2.test", "myproxy-private.xks.example.com", "myproxy-new.xks.example.com"]},
     "foreign": {"uri_path": "/foreign/kms/xks/v1", "key_manager": "ekm-b", "hostnames": ["xks-proxy-foreign.test"]},
 }
 
