@@ -220,7 +220,7 @@ def summary(audit):
         compared = keys and "same_key_material" in keys[0]
         said.append("%d external keys usable%s" % (len(keys), ", with the same key material as the reference proxy" if compared else ""))
     if "latency_ms" in report:
-        said.append("p95 latency %s ms over %d calls" % (report["latency_ms"]["p95"], report["latency_ms"]["samples"]))
+        said.append("latency p50 %s ms, p95 %s ms over %d calls" % (report["latency_ms"]["p50"], report["latency_ms"]["p95"], report["latency_ms"]["samples"]))
     if "certificate" in report:
         said.append("its TLS certificate expires in %d days" % report["certificate"]["days_to_expire"])
     return "%s." % "; ".join(said)

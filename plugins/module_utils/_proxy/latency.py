@@ -25,10 +25,13 @@ def summarize(seconds):
 
 
 def judge(summary):
-    """(finding, warning) for a summary: a finding when KMS would time out (p95 over 250 ms), a warning when the typical
-    answer (p50) is slower than the spec's 35 ms, or when some calls but fewer than 5% took over 250 ms; each a message or None."""
+    """(finding, warning) for a summary: a finding when KMS would time out on the typical call (the median over 250 ms), a
+    warning when some calls took over 250 ms or the median is slower than the spec's 35 ms; each a message or None.
+
+    Each sample opens a new connection from this host, so one slow set-up on a busy controller is not taken for a slow
+    proxy: an outlier warns, the median decides."""
     shown = "p50 %s ms, p95 %s ms, max %s ms over %d calls" % (summary["p50"], summary["p95"], summary["max"], summary["samples"])
-    if summary["p95"] > KMS_TIMEOUT_MS:
+    if summary["p50"] > KMS_TIMEOUT_MS:
         return "The proxy answers too slowly for KMS, which waits %d ms: %s." % (KMS_TIMEOUT_MS, shown), None
     if summary["max"] > KMS_TIMEOUT_MS:
         return None, "Some of the proxy's answers took longer than the %d ms KMS waits (%s); KMS would time out on those calls." % (KMS_TIMEOUT_MS, shown)

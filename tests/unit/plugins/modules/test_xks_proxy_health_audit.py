@@ -265,17 +265,17 @@ def test_latency_is_summarised(run, proxy, managers):
 
 
 def test_over_kms_timeout_is_a_finding(run, managers):
-    managers.delays = [0.3] * 3
+    managers.delays = [0.3, 0.0, 0.3]
     result = run(samples=3)
     assert result["failed"] is True
     assert result["outcome"] == "slow"
-    assert result["latency_ms"]["p95"] >= 300
+    assert result["latency_ms"]["p50"] >= 300
     assert "waits 250 ms" in result["msg"] and "XksProxyLatency" in result["msg"] and "XKS_PROXY_TIMED_OUT" in result["msg"]
 
 
-def test_one_slow_answer_in_twenty_warns(run, managers):
-    managers.delays = [0.0] * 19 + [0.3]
-    result = run(samples=20)
+def test_slow_answers_short_of_the_median_warn(run, managers):
+    managers.delays = [0.0, 0.3, 0.0, 0.3, 0.0]
+    result = run(samples=5)
     assert result["healthy"] is True, result
     assert any("took longer than the 250 ms KMS waits" in warning for warning in s.warnings_of(result))
 
