@@ -12,7 +12,9 @@ material; kms.xks.xks_proxy_health with reference_proxy checks that."""
 
 from ansible_collections.kms.xks.plugins.module_utils._plan.key import PENDING_DELETION
 from ansible_collections.kms.xks.plugins.module_utils._plan.key import xks_key_id_of
+from ansible_collections.kms.xks.plugins.module_utils._proxy.client import ProxyTarget
 from ansible_collections.kms.xks.plugins.module_utils._proxy.key_metadata import ask_external_key
+from ansible_collections.kms.xks.plugins.module_utils._proxy.preflight import PREFLIGHT_TIMEOUT
 from ansible_collections.kms.xks.plugins.module_utils._proxy.preflight import PreflightError
 
 # KMS itself calls GetKeyMetadata only for CreateKey. This call stands in front of UpdateCustomKeyStore, so it says
@@ -42,7 +44,8 @@ def check_store_keys(mode, endpoint, uri_path, credential, region, principal_arn
     Returns (outcome, message): ``ok``, or ``warned`` when some answers were indefinite under ``auto``; raises
     PreflightError when a key is missing or unusable there, or (``always``) when one could not be checked."""
     holders = external_keys(keys)
-    answers = [ask_external_key(endpoint, uri_path, xks_key_id, credential, region, principal_arn, KMS_OPERATION) for xks_key_id in holders]
+    target = ProxyTarget(endpoint, uri_path, credential, region, timeout=PREFLIGHT_TIMEOUT)
+    answers = [ask_external_key(target, xks_key_id, principal_arn, KMS_OPERATION) for xks_key_id in holders]
     refused = [answer for answer in answers if not answer.usable and answer.definite]
     unchecked = [answer for answer in answers if not answer.usable and not answer.definite]
     where = endpoint.rstrip("/") + uri_path

@@ -115,12 +115,6 @@ class ProxyTarget:
         return call_proxy(self.endpoint, self.uri_path, operation_path, self.credential["access_key_id"], self.credential["raw_secret_access_key"],
                           self.region, kms_operation, body=body, timeout=self.timeout, ca_path=self.ca_path, validate_certs=self.validate_certs)
 
-    def health(self, kms_operation="KmsHealthCheck"):
-        """get_health_status with this proxy's settings: a HealthResult."""
-        return get_health_status(self.endpoint, self.uri_path, self.credential["access_key_id"], self.credential["raw_secret_access_key"],
-                                 self.region, timeout=self.timeout, ca_file=self.ca_path, validate_certs=self.validate_certs,
-                                 kms_operation=kms_operation)
-
 
 def operation_url(endpoint, uri_path, operation_path):
     return "%s%s/%s" % (endpoint.rstrip("/"), uri_path, operation_path)
@@ -223,11 +217,10 @@ def _classify_health(payload, where):
     return HEALTHY, "The proxy at %s is healthy." % where
 
 
-def get_health_status(endpoint, uri_path, access_key_id, secret, region, timeout=10.0, ca_file=None, validate_certs=True, kms_operation="KmsHealthCheck"):
-    """Call GetHealthStatus and return a HealthResult; network failures are outcomes, not exceptions."""
+def get_health_status(target, kms_operation="KmsHealthCheck"):
+    """Call GetHealthStatus on the ProxyTarget ``target`` and return a HealthResult; network failures are outcomes, not exceptions."""
     try:
-        answer = call_proxy(endpoint, uri_path, HEALTH, access_key_id, secret, region, kms_operation, timeout=timeout, ca_path=ca_file,
-                            validate_certs=validate_certs)
+        answer = target.call(HEALTH, kms_operation)
     except ProxyUnreachableError as e:
         return HealthResult(e.outcome, e.message, elapsed=e.elapsed)
     if answer.status != 200:

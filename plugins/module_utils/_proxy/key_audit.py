@@ -9,27 +9,19 @@ proxies hold the same key material (canary.py)."""
 
 from ansible_collections.kms.xks.plugins.module_utils._proxy.canary import AUDIT_PRINCIPAL_ARN
 from ansible_collections.kms.xks.plugins.module_utils._proxy.canary import same_key_material
-from ansible_collections.kms.xks.plugins.module_utils._proxy.client import ProxyUnreachableError
 from ansible_collections.kms.xks.plugins.module_utils._proxy.key_metadata import KMS_OPERATION
-from ansible_collections.kms.xks.plugins.module_utils._proxy.key_metadata import judge_answer
-from ansible_collections.kms.xks.plugins.module_utils._proxy.key_metadata import metadata_path
+from ansible_collections.kms.xks.plugins.module_utils._proxy.key_metadata import ask_external_key
 
 
 def _metadata_entry(target, xks_key_id):
     """id, key_spec, key_usage, key_status, usable, and problem when it is not usable, from the proxy's GetKeyMetadata."""
-    entry = dict(id=xks_key_id, key_spec=None, key_usage=None, key_status=None, usable=False)
-    try:
-        # KMS asks GetKeyMetadata only for CreateKey: the audit asks what CreateKey would be told.
-        answer = target.call(metadata_path(xks_key_id), KMS_OPERATION, body=dict(requestMetadata=dict(awsPrincipalArn=AUDIT_PRINCIPAL_ARN)))
-    except ProxyUnreachableError as e:
-        entry["problem"] = "GetKeyMetadata got no answer: %s" % e.message
-        return entry
-    if answer.status == 200 and isinstance(answer.payload, dict):
-        entry.update(key_spec=answer.payload.get("keySpec"), key_usage=answer.payload.get("keyUsage"), key_status=answer.payload.get("keyStatus"))
-    verdict = judge_answer(xks_key_id, answer)
-    entry["usable"] = verdict.usable
-    if not verdict.usable:
-        entry["problem"] = verdict.reason
+    # KMS asks GetKeyMetadata only for CreateKey: the audit asks what CreateKey would be told.
+    answer = ask_external_key(target, xks_key_id, AUDIT_PRINCIPAL_ARN, KMS_OPERATION)
+    metadata = answer.metadata or {}
+    entry = dict(id=xks_key_id, key_spec=metadata.get("keySpec"), key_usage=metadata.get("keyUsage"), key_status=metadata.get("keyStatus"),
+                 usable=answer.usable)
+    if not answer.usable:
+        entry["problem"] = answer.reason
     return entry
 
 

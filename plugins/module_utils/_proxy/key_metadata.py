@@ -11,7 +11,7 @@ for the preflight of a store's external keys before a move (_keystore/external_k
 from urllib.parse import quote
 
 from ansible_collections.kms.xks.plugins.module_utils._proxy.client import ProxyUnreachableError
-from ansible_collections.kms.xks.plugins.module_utils._proxy.client import call_proxy
+from ansible_collections.kms.xks.plugins.module_utils._proxy.client import ProxyTarget
 from ansible_collections.kms.xks.plugins.module_utils._proxy.preflight import PREFLIGHT_TIMEOUT
 from ansible_collections.kms.xks.plugins.module_utils._proxy.preflight import PreflightError
 
@@ -55,19 +55,18 @@ class KeyAnswer:
     """What one GetKeyMetadata said about one external key: ``usable``, or why not, and whether that is ``definite``
     (an answer KMS would also refuse the key for) or only that the controller got no answer it can judge."""
 
-    def __init__(self, xks_key_id, usable, definite, reason):
+    def __init__(self, xks_key_id, usable, definite, reason, metadata=None):
         self.xks_key_id = xks_key_id
         self.usable = usable
         self.definite = definite
         self.reason = reason
+        self.metadata = metadata  # the proxy's 200 answer (keySpec, keyUsage, keyStatus), when it gave one
 
 
-def ask_external_key(endpoint, uri_path, xks_key_id, credential, region, principal_arn, kms_operation):
-    """Ask the proxy at ``endpoint`` + ``uri_path`` GetKeyMetadata for ``xks_key_id``, signed with ``credential``; returns a KeyAnswer."""
-    body = dict(requestMetadata=dict(awsPrincipalArn=principal_arn))
+def ask_external_key(target, xks_key_id, principal_arn, kms_operation):
+    """Ask the ProxyTarget ``target`` GetKeyMetadata for ``xks_key_id``; returns a KeyAnswer."""
     try:
-        answer = call_proxy(endpoint, uri_path, metadata_path(xks_key_id), credential["access_key_id"], credential["raw_secret_access_key"],
-                            region, kms_operation, body=body, timeout=PREFLIGHT_TIMEOUT)
+        answer = target.call(metadata_path(xks_key_id), kms_operation, body=dict(requestMetadata=dict(awsPrincipalArn=principal_arn)))
     except ProxyUnreachableError as e:
         return KeyAnswer(xks_key_id, False, False, e.message)
     return judge_answer(xks_key_id, answer)
@@ -77,7 +76,8 @@ def judge_answer(xks_key_id, answer):
     """The KeyAnswer for the proxy's answer (a ProxyAnswer) to GetKeyMetadata for ``xks_key_id``."""
     if answer.status == 200:
         problems = external_key_problems(xks_key_id, answer.payload)
-        return KeyAnswer(xks_key_id, not problems, bool(problems), "; ".join(problems))
+        metadata = answer.payload if isinstance(answer.payload, dict) else None
+        return KeyAnswer(xks_key_id, not problems, bool(problems), "; ".join(problems), metadata)
     definite, message = _error_verdict(answer, xks_key_id)
     return KeyAnswer(xks_key_id, False, definite, message)
 
@@ -94,7 +94,8 @@ def check_external_key(mode, store, xks_key_id, credential, region, principal_ar
                                          "(or xks_proxy_configuration_file) to sign GetKeyMetadata; KMS never returns the secret.")
         return None  # auto: only when a credential is given
     config = store["XksProxyConfiguration"]
-    answer = ask_external_key(config["UriEndpoint"], config["UriPath"], xks_key_id, credential, region, principal_arn, KMS_OPERATION)
+    target = ProxyTarget(config["UriEndpoint"], config["UriPath"], credential, region, timeout=PREFLIGHT_TIMEOUT)
+    answer = ask_external_key(target, xks_key_id, principal_arn, KMS_OPERATION)
     if answer.usable:
         return dict(outcome="ok", message="The proxy reports external key %r as an enabled AES_256 key for ENCRYPT and DECRYPT." % xks_key_id)
     if answer.definite:

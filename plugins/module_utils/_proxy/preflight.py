@@ -7,6 +7,7 @@
 will be able to reconnect, so that a definite "no" costs no outage."""
 
 from ansible_collections.kms.xks.plugins.module_utils._common.errors import AnsibleXksError
+from ansible_collections.kms.xks.plugins.module_utils._proxy.client import ProxyTarget
 from ansible_collections.kms.xks.plugins.module_utils._proxy.client import get_health_status
 
 PREFLIGHT_TIMEOUT = 10.0
@@ -29,7 +30,7 @@ def preflight(mode, endpoint, uri_path, credential, region, warn):
             raise PreflightError(message="preflight=always %s, or set preflight=auto or never." % message)
         warn("Preflight skipped: it %s." % message)
         return None
-    result = get_health_status(endpoint, uri_path, credential["access_key_id"], credential["raw_secret_access_key"], region, timeout=PREFLIGHT_TIMEOUT)
+    result = get_health_status(ProxyTarget(endpoint, uri_path, credential, region, timeout=PREFLIGHT_TIMEOUT))
     if result.healthy:
         return result
     if result.definite_failure:

@@ -47,11 +47,11 @@ def where(proxy):
     return "%s%s/health" % (proxy.endpoint, s.URI_PATH)
 
 
-def ask(proxy, **kwargs):
-    params = dict(endpoint=proxy.endpoint, uri_path=s.URI_PATH, access_key_id=s.ACCESS_KEY_ID, secret=s.SECRET, region="us-east-1",
-                  ca_file=proxy.ca_path)
+def ask(proxy, kms_operation="KmsHealthCheck", **kwargs):
+    params = dict(endpoint=proxy.endpoint, uri_path=s.URI_PATH, credential={"access_key_id": s.ACCESS_KEY_ID, "raw_secret_access_key": s.SECRET},
+                  region="us-east-1", ca_path=proxy.ca_path)
     params.update(kwargs)
-    return pc.get_health_status(**params)
+    return pc.get_health_status(pc.ProxyTarget(**params), kms_operation)
 
 
 # -- what is sent ----------------------------------------------------------------------------
@@ -87,9 +87,9 @@ def test_certificates_are_verified_unless_told_otherwise(stub, monkeypatch):
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
     stub.certify("another-host.example.com")
 
-    verified_without_ca = ask(stub, ca_file=None)
+    verified_without_ca = ask(stub, ca_path=None)
     verified_wrong_host = ask(stub)
-    unverified = ask(stub, ca_file=None, validate_certs=False)
+    unverified = ask(stub, ca_path=None, validate_certs=False)
 
     assert verified_without_ca.outcome == pc.TLS_ERROR and "CERTIFICATE_VERIFY_FAILED" in verified_without_ca.message
     assert verified_wrong_host.outcome == pc.TLS_ERROR and "mismatch" in verified_wrong_host.message

@@ -6,14 +6,11 @@
 """kms.xks.xks_proxy_health against the unit tests' fake XKS proxy (tests/unit/fake_proxy.py): a
 trustme-backed HTTPS server on port 443 of a loopback address, dialled as KMS would."""
 
-import contextlib
 import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.kms.xks.plugins.modules.xks_proxy_health import main
 from ansible_collections.kms.xks.tests.unit import fake_proxy
 from ansible_collections.kms.xks.tests.unit import stores as s
 
@@ -27,31 +24,16 @@ LATENCY_ADVICE = "35 ms round trip"
 
 # -- running the module ---------------------------------------------------------------------------
 @pytest.fixture
-def run(capsys, monkeypatch, proxy):
-    monkeypatch.delenv("AWS_REGION", raising=False)
-    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
-
-    def run(check_mode=False, **overrides):
-        args = dict(
-            xks_proxy_uri_endpoint=proxy.endpoint,
-            xks_proxy_uri_path=URI_PATH,
-            xks_proxy_authentication_credential={"access_key_id": ACCESS_KEY_ID, "raw_secret_access_key": SECRET},
-            region="us-east-1",
-            ca_path=proxy.ca_path,
-            timeout=5,
-        )
-        args.update(overrides)
-        args = {key: value for key, value in args.items() if value is not None}
-        if check_mode:
-            args["_ansible_check_mode"] = True
-        s.forget_earlier_warnings()
-        with patch_module_args(args), contextlib.suppress(SystemExit):
-            main()
-        out = capsys.readouterr().out
-        assert not s.leaked_pieces(out, SECRET)
-        return json.loads(out)
-
-    return run
+def run(run_proxy_health, proxy):
+    defaults = dict(
+        xks_proxy_uri_endpoint=proxy.endpoint,
+        xks_proxy_uri_path=URI_PATH,
+        xks_proxy_authentication_credential={"access_key_id": ACCESS_KEY_ID, "raw_secret_access_key": SECRET},
+        region="us-east-1",
+        ca_path=proxy.ca_path,
+        timeout=5,
+    )
+    return lambda **overrides: run_proxy_health(defaults, overrides, (SECRET,))
 
 
 # -- tests ----------------------------------------------------------------------------------------

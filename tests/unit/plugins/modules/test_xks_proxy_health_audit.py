@@ -9,7 +9,6 @@ proxy answers from two loopback addresses, each fronting a key manager of its ow
 AES-GCM (cryptography), so that "same key material" is decided by real ciphertext."""
 
 import base64
-import contextlib
 import datetime
 import hashlib
 import json
@@ -20,9 +19,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.kms.xks.plugins.modules.xks_proxy_health import main
 from ansible_collections.kms.xks.tests.unit import fake_proxy
 from ansible_collections.kms.xks.tests.unit import stores as s
 
@@ -92,28 +89,16 @@ def managers(proxy):
 
 
 @pytest.fixture
-def run(capsys, monkeypatch, proxy):
-    monkeypatch.delenv("AWS_REGION", raising=False)
-
-    def run(**overrides):
-        args = dict(
-            xks_proxy_uri_endpoint="https://%s" % TESTED,
-            xks_proxy_uri_path=URI_PATH,
-            xks_proxy_authentication_credential={"access_key_id": ACCESS_KEY_ID, "raw_secret_access_key": SECRET},
-            region="us-east-1",
-            ca_path=proxy.ca_path,
-            timeout=5,
-        )
-        args.update(overrides)
-        args = {key: value for key, value in args.items() if value is not None}
-        s.forget_earlier_warnings()
-        with patch_module_args(args), contextlib.suppress(SystemExit):
-            main()
-        out = capsys.readouterr().out
-        assert not s.leaked_pieces(out, SECRET) and not s.leaked_pieces(out, REFERENCE_SECRET)
-        return json.loads(out)
-
-    return run
+def run(run_proxy_health, proxy):
+    defaults = dict(
+        xks_proxy_uri_endpoint="https://%s" % TESTED,
+        xks_proxy_uri_path=URI_PATH,
+        xks_proxy_authentication_credential={"access_key_id": ACCESS_KEY_ID, "raw_secret_access_key": SECRET},
+        region="us-east-1",
+        ca_path=proxy.ca_path,
+        timeout=5,
+    )
+    return lambda **overrides: run_proxy_health(defaults, overrides, (SECRET, REFERENCE_SECRET))
 
 
 def reference_proxy(**overrides):
