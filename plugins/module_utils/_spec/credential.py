@@ -17,6 +17,10 @@ from ansible_collections.kms.xks.plugins.module_utils._spec.fields import check_
 CREDENTIAL_OPTIONS = ("xks_proxy_authentication_credential",)
 # Options that hold a credential as a member: option -> (that member, the members that are shown as given).
 CREDENTIAL_HOLDERS = {"reference_proxy": ("authentication_credential", ("uri_endpoint", "uri_path"))}
+# Endpoints, as options or as members of a credential holder: a password may hide in their user info
+# (https://user:password@host). The endpoint check refuses them without showing the value; the argument echo must not show it either.
+ENDPOINT_OPTIONS = ("xks_proxy_uri_endpoint",)
+ENDPOINT_MEMBER = "uri_endpoint"
 # The one member of a credential that is not secret: KMS reports it, results and diffs show it.
 ACCESS_KEY_ID = "access_key_id"
 CREDENTIAL_MEMBERS = (ACCESS_KEY_ID, "raw_secret_access_key")
@@ -89,6 +93,17 @@ def credential_values_to_mask(value):
     return found
 
 
+def userinfo_to_mask(endpoint):
+    """The user info of an endpoint given as text (and its password part), or nothing."""
+    if not isinstance(endpoint, str):
+        return set()
+    authority = re.split(r"[/?#]", endpoint.partition("://")[2] or endpoint, maxsplit=1)[0]
+    if "@" not in authority:
+        return set()
+    userinfo = authority.rpartition("@")[0]
+    return {part for part in (userinfo, userinfo.partition(":")[2]) if part}
+
+
 def _holder_values_to_mask(value, member, shown):
     """What of a credential holder's raw value must be masked: its credential member as a credential, any member that is not
     one of ``shown`` whole (it may be a misplaced secret), and a holder that is no dict whole."""
@@ -100,6 +115,8 @@ def _holder_values_to_mask(value, member, shown):
     for key, item in value.items():
         if key == member:
             found.update(credential_values_to_mask(item))
+        elif key == ENDPOINT_MEMBER:
+            found.update(userinfo_to_mask(item))
         elif key not in shown:
             found.update(_scalars(item))
     return found
@@ -163,6 +180,8 @@ def values_to_mask(argument_spec, params):
             found.update(credential_values_to_mask(params[option]))
     for option, (member, shown) in CREDENTIAL_HOLDERS.items():
         found.update(_holder_values_to_mask(params.get(option), member, shown))
+    for option in ENDPOINT_OPTIONS:
+        found.update(userinfo_to_mask(params.get(option)))
     for option, spec in argument_spec.items():
         if spec.get("no_log"):
             for name in [option] + list(spec.get("aliases") or []):

@@ -90,3 +90,40 @@ def test_the_aws_secret_key_stays_masked_when_the_credential_is_malformed(run_mo
 
     assert result["invocation"]["module_args"]["secret_key"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
     assert not s.leaked_pieces(result["_stdout"], AWS_SECRET)
+
+
+USER_INFO_PASSWORD = "Us3rInfoPassw0rdNeverShown"
+ENDPOINT_WITH_USER_INFO = "https://operator:%s@%s" % (USER_INFO_PASSWORD, s.PUBLIC_ENDPOINT.partition("://")[2])
+
+
+def test_a_password_in_the_endpoint_user_info_is_masked_in_the_argument_echo(run_module, capsys):
+    args = {"xks_proxy_uri_endpoint": ENDPOINT_WITH_USER_INFO, "xks_proxy_uri_path": s.URI_PATH, "region": "us-east-1", OPTION: s.credential()}
+    with patch_module_args(args), contextlib.suppress(SystemExit):
+        xks_proxy_health.main()
+    out = capsys.readouterr().out
+    result = json.loads(out)
+
+    assert result["failed"] is True and "xks_proxy_uri_endpoint" in result["msg"] and "user info" in result["msg"]
+    assert "invocation" in result
+    assert not s.leaked_pieces(out, USER_INFO_PASSWORD)
+
+
+def test_a_password_in_the_reference_proxy_user_info_is_masked_in_the_argument_echo(run_module, capsys):
+    reference = {"uri_endpoint": ENDPOINT_WITH_USER_INFO, "uri_path": s.URI_PATH, "authentication_credential": s.credential()}
+    args = {"xks_proxy_uri_endpoint": s.PUBLIC_ENDPOINT, "xks_proxy_uri_path": s.URI_PATH, "region": "us-east-1", OPTION: s.credential(),
+            "xks_key_ids": ["key-1"], "reference_proxy": reference}
+    with patch_module_args(args), contextlib.suppress(SystemExit):
+        xks_proxy_health.main()
+    out = capsys.readouterr().out
+    result = json.loads(out)
+
+    assert result["failed"] is True and "reference_proxy.uri_endpoint" in result["msg"]
+    assert not s.leaked_pieces(out, USER_INFO_PASSWORD)
+
+
+def test_a_password_in_the_endpoint_user_info_is_masked_by_xks_keystore_too(run_module):
+    result = run_module(xks_keystore.main, {"id": s.STORE_ID, "xks_proxy_uri_endpoint": ENDPOINT_WITH_USER_INFO})
+
+    assert result["failed"] is True and "xks_proxy_uri_endpoint" in result["msg"]
+    assert USER_INFO_PASSWORD not in json.dumps(result)
+    assert run_module.operations == []
