@@ -120,10 +120,6 @@ def operation_url(endpoint, uri_path, operation_path):
     return "%s%s/%s" % (endpoint.rstrip("/"), uri_path, operation_path)
 
 
-def health_url(endpoint, uri_path):
-    return operation_url(endpoint, uri_path, HEALTH)
-
-
 def _signed_request(url, access_key_id, secret, region, kms_operation, body):
     # The body may bring more requestMetadata members (awsPrincipalArn...); the id and operation are always these.
     metadata = dict((body or {}).get("requestMetadata") or {}, kmsRequestId=str(uuid.uuid4()), kmsOperation=kms_operation)

@@ -15,9 +15,6 @@ from ansible_collections.kms.xks.plugins.module_utils._proxy import client as pr
 from ansible_collections.kms.xks.plugins.module_utils._proxy import latency
 from ansible_collections.kms.xks.plugins.module_utils._proxy.key_audit import audit_keys
 
-# The client signs with botocore and imports it quietly; the module reports it missing.
-HAS_BOTOCORE = proxy.HAS_BOTOCORE
-
 # The audit's own outcomes, beyond GetHealthStatus's (client.py).
 CERTIFICATE_EXPIRED = "certificate_expired"
 KEY_MATERIAL_DIFFERS = "key_material_differs"

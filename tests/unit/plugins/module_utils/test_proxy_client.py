@@ -270,7 +270,8 @@ def test_a_proxy_that_hangs_up_is_unreachable(proxy):
 
 
 def test_health_url_joins_endpoint_and_path():
-    assert pc.health_url("https://myproxy.xks.example.com/", "/kms/xks/v1") == "https://myproxy.xks.example.com/kms/xks/v1/health"
+    target = pc.ProxyTarget("https://myproxy.xks.example.com/", "/kms/xks/v1", None, "us-east-1")
+    assert target.url(pc.HEALTH) == "https://myproxy.xks.example.com/kms/xks/v1/health"
 
 
 def test_any_operation_is_one_signed_call(stub):
