@@ -248,7 +248,7 @@ EXAMPLES = r"""
 - name: Show when each key goes
   ansible.builtin.debug:
     msg: "{{ item.key_id }} {{ item.aliases }} {{ item.deletion_date }}"
-  loop: "{{ retiring['keys'] }}"
+  loop: "{{ retiring['keys'] | default([]) }}"
 """
 
 RETURN = r"""
