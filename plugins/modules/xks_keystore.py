@@ -182,16 +182,17 @@ EXAMPLES = r"""
       access_key_id: "{{ xks_access_key_id }}"
       raw_secret_access_key: "{{ xks_secret_access_key }}"
     connection_state: connected
+  register: created
 
-- name: Rename a key store
+- name: Rename a key store (found by its id, as its name is what changes)
   kms.xks.xks_keystore:
-    id: cks-1234567890abcdef0
-    name: XksKeyStore
+    id: "{{ created.custom_key_store.custom_key_store_id }}"
+    name: ExampleXks
     connection_state: connected
 
 - name: Tell KMS about a credential rotated on the proxy (no outage)
   kms.xks.xks_keystore:
-    id: cks-1234567890abcdef0
+    name: ExampleXks
     connection_state: connected
     xks_proxy_authentication_credential:
       access_key_id: "{{ new_access_key_id }}"
@@ -199,19 +200,19 @@ EXAMPLES = r"""
 
 - name: Take the path and credential from the proxy's configuration file
   kms.xks.xks_keystore:
-    id: cks-1234567890abcdef0
+    name: ExampleXks
     xks_proxy_configuration_file: /etc/xks/proxy-configuration.json
     connection_state: connected
 
-- name: Change the proxy URI path
+- name: Change the proxy URI path (no outage)
   kms.xks.xks_keystore:
-    id: cks-1234567890abcdef0
+    name: ExampleXks
     xks_proxy_uri_path: /kms/xks/v1
     connection_state: connected
 
 - name: Move to VPC endpoint service connectivity (disconnects and reconnects automatically), without a silent wait
   kms.xks.xks_keystore:
-    id: cks-1234567890abcdef0
+    name: ExampleXks
     xks_proxy_connectivity: VPC_ENDPOINT_SERVICE
     xks_proxy_uri_endpoint: https://myproxy-private.xks.example.com
     xks_proxy_vpc_endpoint_service_name: com.amazonaws.vpce.us-east-1.vpce-svc-example
@@ -226,7 +227,7 @@ EXAMPLES = r"""
 
 - name: Move back to public endpoint connectivity only if that needs no outage (fails on a connected store, naming the properties)
   kms.xks.xks_keystore:
-    id: cks-1234567890abcdef0
+    name: ExampleXks
     xks_proxy_connectivity: PUBLIC_ENDPOINT
     xks_proxy_uri_endpoint: https://myproxy.xks.example.com
     connection_state: connected
@@ -234,12 +235,12 @@ EXAMPLES = r"""
 
 - name: Delete a key store (it is disconnected first; a store that still holds KMS keys is refused, naming them)
   kms.xks.xks_keystore:
-    name: ExampleXksPublic
+    name: ExampleXks
     state: absent
 
 - name: Retire a key store that holds KMS keys, step 1 (schedule the keys' deletion, leave the store)
   kms.xks.xks_keystore:
-    name: ExampleXksPublic
+    name: ExampleXks
     state: absent
     schedule_key_deletion: true
     pending_window: 7

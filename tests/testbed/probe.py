@@ -13,7 +13,7 @@ runs the probe in the background, waits for its first successful round trip and 
 {"key_id", "pid"}; `stop` ends it (--retire-key: schedules the key's deletion and ends the waiting
 period at once, so that its store can be deleted) and prints the summary. Times are epoch seconds
 (the clock of the emulator's call log). The log (FILE) is JSON lines, one per call:
-{"operation", "time" (sent), "end", "ok"[, "error"]}; FILE.pid holds the probe's process id.
+{"operation", "time" (sent), "end", "ok"[, "error", "message"]}; FILE.pid holds the probe's process id.
 
 It uses plain boto3 with the test bed's dummy credentials and default Region, no retries: a call
 that fails is a call an application would have seen fail.
@@ -49,10 +49,11 @@ def _call(client, operation, **arguments):
         answer = getattr(client, operation)(**arguments)
         return {"operation": operation, "time": began, "end": time.time(), "ok": True}, answer
     except ClientError as exc:
-        error = exc.response.get("Error", {}).get("Code", "ClientError")
+        detail = exc.response.get("Error", {})
+        error, message = detail.get("Code", "ClientError"), detail.get("Message", "")
     except BotoCoreError as exc:
-        error = type(exc).__name__
-    return {"operation": operation, "time": began, "end": time.time(), "ok": False, "error": error}, None
+        error, message = type(exc).__name__, str(exc)
+    return {"operation": operation, "time": began, "end": time.time(), "ok": False, "error": error, "message": message}, None
 
 
 def round_trip(client, key_id):
