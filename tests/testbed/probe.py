@@ -111,6 +111,8 @@ def summary(records, since=None, until=None, window=None):
         "calls": len(chosen),
         "failed_calls": len(failed),
         "errors": sorted({record["error"] for record in failed}),
+        # KMS's words for each failure (a timeout and a disconnected store share one error code).
+        "messages": sorted({record.get("message", "") for record in failed}),
         "unusable_seconds": round(sum(end - start for start, end in periods), 3),
         "unusable_periods": [{"from": start, "to": end} for start, end in periods],
         "first_failure": failed[0]["time"] if failed else None,
