@@ -31,6 +31,14 @@ OPTION_NAME_LIKE = re.compile(r"[a-z_]{1,32}")
 MASKED = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 
 
+def credential_member_options(secret_required=False):
+    """The suboptions of a credential: the access key ID (shown) and the secret (masked)."""
+    secret = dict(type="str", no_log=True)
+    if secret_required:
+        secret["required"] = True
+    return dict(access_key_id=dict(type="str", required=True, no_log=False), raw_secret_access_key=secret)
+
+
 def proxy_credential_argument_spec():
     """xks_proxy_authentication_credential and xks_proxy_configuration_file, as xks_keystore and xks_proxy_health take them."""
     return dict(
@@ -38,11 +46,8 @@ def proxy_credential_argument_spec():
             type="dict",
             # Not no_log as a whole: the access key ID must stay visible. The module class masks every other value, whatever its shape.
             no_log=False,
-            options=dict(
-                access_key_id=dict(type="str", required=True, no_log=False),
-                # Optional: the access key ID alone is enough to compare; the secret is required where the credential is sent.
-                raw_secret_access_key=dict(type="str", no_log=True),
-            ),
+            # The secret is optional: the access key ID alone is enough to compare; it is required where the credential is sent.
+            options=credential_member_options(),
         ),
         xks_proxy_configuration_file=dict(type="path"),
     )

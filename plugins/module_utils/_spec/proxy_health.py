@@ -6,6 +6,7 @@
 """The option rules of kms.xks.xks_proxy_health: every option checked before any network call."""
 
 from ansible_collections.kms.xks.plugins.module_utils._spec.config_file import proxy_source
+from ansible_collections.kms.xks.plugins.module_utils._spec.credential import credential_member_options
 from ansible_collections.kms.xks.plugins.module_utils._spec.fields import URI_PATH_RULE
 from ansible_collections.kms.xks.plugins.module_utils._spec.fields import check_ca_file
 from ansible_collections.kms.xks.plugins.module_utils._spec.fields import check_credential
@@ -27,12 +28,7 @@ def reference_proxy_argument_spec():
         options=dict(
             uri_endpoint=dict(type="str", required=True),
             uri_path=dict(type="str", required=True),
-            authentication_credential=dict(
-                type="dict",
-                required=True,
-                no_log=False,
-                options=dict(access_key_id=dict(type="str", required=True, no_log=False), raw_secret_access_key=dict(type="str", required=True, no_log=True)),
-            ),
+            authentication_credential=dict(type="dict", required=True, no_log=False, options=credential_member_options(secret_required=True)),
         ),
     )
 
